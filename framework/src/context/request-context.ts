@@ -1,0 +1,62 @@
+// The per-request (and per-task) context, carried by AsyncLocalStorage across awaits.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Claims of a verified JWT (`sub`, `iss`, `aud`, `exp`, `iat` and the service's own data). */
+export interface TokenClaims {
+  sub?: string;
+  iss?: string;
+  aud?: string | string[];
+  exp?: number;
+  iat?: number;
+  [claim: string]: unknown;
+}
+
+/** What pym knows of the request (or of the request that enqueued the running task). */
+export interface RequestContext {
+  /** The request id: the caller's `X-Request-Id` when sane, else a UUID. */
+  requestId: string;
+  /** HTTP method of the request, e.g. `POST`. */
+  method: string;
+  /** The request's URL (path and query), e.g. `/v1/books?limit=2`. */
+  url: string;
+  /** The verified bearer token, when the operation required or received one. */
+  token?: string;
+  /** The verified token's claims. */
+  claims?: TokenClaims;
+  /** W3C trace context of the request, when the caller sent one. */
+  traceparent?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Run `fn` with `context` as the current context (also across every await inside `fn`). */
+export function runWithContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The live context object (internal: middleware fills in the token once verified). */
+export function currentContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** A copy of the current request context, or undefined outside any request or task. */
+export function getRequestContext(): Readonly<RequestContext> | undefined {
+  const context = storage.getStore();
+  return context ? Object.freeze({ ...context, claims: context.claims && { ...context.claims } }) : undefined;
+}
+
+/** The caller's user id (the token's `sub`), or undefined when the request is anonymous. */
+export function getUserId(): string | undefined {
+  return storage.getStore()?.claims?.sub;
+}
+
+/** The caller's token claims, or undefined when the request is anonymous. */
+export function getUserTokenData(): Readonly<TokenClaims> | undefined {
+  const claims = storage.getStore()?.claims;
+  return claims ? { ...claims } : undefined;
+}
+
+/** The caller's bearer token, or undefined when the request is anonymous. */
+export function getUserToken(): string | undefined {
+  return storage.getStore()?.token;
+}

@@ -1,0 +1,34 @@
+// The built-in error codes of design.md §3 (plus the task codes): stable, documented in the README.
+import { defineError } from './define-error';
+
+export const ServerError = defineError('ServerError', 'SERVER_ERROR', 500, 'An unexpected error occurred');
+export const InvalidParameter = defineError('InvalidParameter', 'INVALID_PARAMETER', 400, 'The request is invalid');
+export const AuthorizationHeaderMissing = defineError(
+  'AuthorizationHeaderMissing',
+  'AUTHORIZATION_HEADER_MISSING',
+  401,
+  'This operation requires an Authorization header with a bearer token',
+);
+export const TokenInvalid = defineError('TokenInvalid', 'TOKEN_INVALID', 401, 'The bearer token is invalid');
+export const TokenExpired = defineError('TokenExpired', 'TOKEN_EXPIRED', 401, 'The bearer token has expired');
+export const NotFound = defineError('NotFound', 'NOT_FOUND', 404, 'Not found');
+export const MethodNotAllowed = defineError('MethodNotAllowed', 'METHOD_NOT_ALLOWED', 405, 'Method not allowed');
+export const PayloadTooLarge = defineError('PayloadTooLarge', 'PAYLOAD_TOO_LARGE', 413, 'The request body is too large');
+export const UnsupportedMediaType = defineError(
+  'UnsupportedMediaType',
+  'UNSUPPORTED_MEDIA_TYPE',
+  415,
+  'The request body has an unsupported content type',
+);
+export const BadResponse = defineError(
+  'BadResponse',
+  'BAD_RESPONSE',
+  500,
+  "The server's reply did not match its API specification",
+);
+export const NotAcceptable = defineError(
+  'NotAcceptable',
+  'NOT_ACCEPTABLE',
+  406,
+  'The server cannot produce a response in a type the Accept header allows',
+);

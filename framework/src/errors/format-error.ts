@@ -1,0 +1,55 @@
+// The one JSON error shape of pym (pymacaron's): status, error, error_description, error_id, user_message, errors.
+import type { ErrorDetail, PymError } from './pym-error';
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  status: number;
+  error: string;
+  error_description: string;
+  error_id?: string;
+  user_message?: string;
+  errors?: ErrorDetail[];
+  /** Debug mode only: the internal message and stack of the cause. */
+  debug?: { message: string; stack?: string };
+}
+
+/** What a formatter gets besides the error. */
+export interface FormatErrorContext {
+  /** Set for every 5xx and every reported error. */
+  errorId?: string;
+  /** Debug mode: internal details may be shown. */
+  debug: boolean;
+}
+
+/** A function turning an error into the JSON body sent to the client. */
+export type ErrorFormatter = (err: PymError, context: FormatErrorContext) => unknown;
+
+function rootCause(err: Error): Error {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current as Error;
+}
+
+/**
+ * The default formatter: a 4xx shows its message; a 5xx shows its generic description only, unless debug is on.
+ */
+export const formatError: ErrorFormatter = (err, { errorId, debug }) => {
+  const body: ErrorBody = {
+    status: err.status,
+    error: err.code,
+    error_description: err.expose || debug ? err.message : defaultDescription(err),
+  };
+  if (errorId) body.error_id = errorId;
+  if (err.userMessage) body.user_message = err.userMessage;
+  if (err.errors && err.errors.length > 0) body.errors = err.errors;
+  if (debug) {
+    const cause = rootCause(err);
+    body.debug = { message: cause.message, stack: cause.stack };
+  }
+  return body;
+};
+
+function defaultDescription(err: PymError): string {
+  const description = (err.constructor as { description?: string }).description;
+  return description ?? 'An unexpected error occurred';
+}
