@@ -1,0 +1,81 @@
+// The schema of pym-config.yaml: every key, its type and its default, in one place.
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+/** The `async` section: Redis and task queue settings (used by @asyncTask and `pym worker`). */
+export const asyncSectionSchema = z.strictObject({
+  /** Redis connection URL. @defaultValue `redis://127.0.0.1:6379` */
+  redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ key of this service. @defaultValue `pym` */
+  prefix: z.string().min(1).default('pym'),
+});
+
+/** The keys of pym-config.yaml after defaults are applied (before paths are resolved). */
+export const configFileSchema = z.strictObject({
+  /** The service's name, shown by `/version` and in logs. */
+  name: z.string().min(1),
+  /** The service's version. @defaultValue the version in the service root's package.json, else `0.0.0` */
+  version: z.string().min(1).optional(),
+  /** Public base URL of the service, used to build absolute links. */
+  live_url: z.url().optional(),
+  /** Names of environment variables: a config value equal to one of them is replaced by its value. */
+  env_secrets: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')).default([]),
+  /** HMAC secret of the service's JWTs (required when any operation requires bearer auth). */
+  jwt_secret: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** `iss` of the tokens this service issues and accepts. */
+  jwt_issuer: z.string().min(1).optional(),
+  /** `aud` of the tokens this service issues and accepts. */
+  jwt_audience: z.string().min(1).optional(),
+  /** Lifetime in seconds of tokens made by generateToken. @defaultValue 86400 */
+  jwt_token_timeout: positiveInt.default(86400),
+  /** Clock tolerance in seconds when checking `exp`. @defaultValue 300 */
+  jwt_leeway: z.number().int().min(0).default(300),
+  /** Accepted JWT algorithms (HMAC only: the key is `jwt_secret`). @defaultValue `[HS256]` */
+  jwt_algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512'])).min(1).default(['HS256']),
+  /** User id of tokens minted for the service itself (withBackendToken, schedules). */
+  default_user_id: z.string().min(1).optional(),
+  /** Run task workers next to the HTTP server in `pym start`. @defaultValue false */
+  with_async: z.boolean().default(false),
+  /** TCP port of `pym start`. @defaultValue 8080 */
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Interface `pym start` listens on. @defaultValue `0.0.0.0` */
+  host: z.string().min(1).default('0.0.0.0'),
+  /** Folder holding the service's OpenAPI specs, relative to the config file. @defaultValue `apis` */
+  apis: z.string().min(1).default('apis'),
+  /** Service source root: `x-bind-server` modules are resolved from here. @defaultValue `src` */
+  src: z.string().min(1).default('src'),
+  /** Largest accepted request body, bytes or a size like `1mb`. @defaultValue `1mb` */
+  body_limit: z.union([positiveInt, z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size like 512kb or 1mb')]).default('1mb'),
+  /** Validate every reply against the spec (a reply that breaks it becomes 500 BAD_RESPONSE). @defaultValue true */
+  validate_responses: z.boolean().default(true),
+  /** Show error messages and stacks in error bodies. Never in production. @defaultValue false */
+  debug: z.boolean().default(false),
+  /** Log level. @defaultValue `info` */
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds `pym start` waits for in-flight requests on SIGTERM before closing them. @defaultValue 10 */
+  shutdown_timeout: z.number().positive().default(10),
+  /** Redis and task queue settings. */
+  async: asyncSectionSchema.default(() => asyncSectionSchema.parse({})),
+});
+
+/** The config file's keys, defaults applied. */
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** The resolved, frozen configuration returned by `getConfig()`. */
+export interface PymConfig extends ConfigFile {
+  /** The service's version (from the file, else package.json, else `0.0.0`). */
+  readonly version: string;
+  /** The environment: `PYM_ENV`, `--env`, default `dev`. */
+  readonly env: string;
+  /** Absolute path of the config file that was loaded. */
+  readonly file: string;
+  /** Absolute path of the service root (the folder of the config file). */
+  readonly root: string;
+  /** Absolute path of the specs folder. */
+  readonly apisDir: string;
+  /** Absolute path of the service source root. */
+  readonly srcDir: string;
+  /** Values that came from `env_secrets`: redacted from logs and masked by `pym config`. */
+  readonly secretValues: readonly string[];
+}
