@@ -1,0 +1,112 @@
+// createTokenVerifier: a pure JWT verifier with one client-safe error per failure.
+import jwt from 'jsonwebtoken';
+import type { TokenClaims } from '../context/request-context';
+import { TokenExpired, TokenInvalid } from '../errors/builtin-errors';
+import type { JwtAlgorithm, JwtSettings } from './jwt-settings';
+import { secretKeyFor } from './secret-key';
+
+const HMAC_ALGORITHMS: readonly string[] = ['HS256', 'HS384', 'HS512'];
+
+/** A function verifying one raw JWT and returning its claims. */
+export type TokenVerifier = (token: string) => TokenClaims;
+
+/**
+ * Build a verifier for `settings`. The key is built once here, not per token; algorithms are
+ * pinned; `iss` and `aud` are required when configured; `exp` and `nbf` allow `leewaySeconds`.
+ * A token must carry a non-empty string `sub`. Error messages never contain the token.
+ *
+ * @throws TypeError at once when the settings are unusable (empty secret, no or non-HMAC algorithm).
+ * @example
+ * const verify = createTokenVerifier(jwtSettingsFrom(getConfig()));
+ * const claims = verify(readBearerToken(req.headers.authorization, req.cookies?.token));
+ */
+export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
+  checkSettings(settings);
+  const key = secretKeyFor(settings.secret);
+  const algorithms: JwtAlgorithm[] = [...settings.algorithms];
+  const options: jwt.VerifyOptions = {
+    algorithms,
+    clockTolerance: settings.leewaySeconds,
+    ...(settings.issuer !== undefined && { issuer: settings.issuer }),
+    ...(settings.audience !== undefined && { audience: settings.audience }),
+  };
+
+  return function verifyToken(token: string): TokenClaims {
+    checkShape(token, algorithms);
+    let payload: unknown;
+    try {
+      payload = jwt.verify(token, key, options);
+    } catch (error) {
+      throw toClientError(error);
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      throw new TokenInvalid('The token payload is not a JSON object');
+    }
+    const claims = { ...(payload as TokenClaims) };
+    if (typeof claims.sub !== 'string' || claims.sub === '') {
+      throw new TokenInvalid('The token has no subject');
+    }
+    return claims;
+  };
+}
+
+function checkSettings(settings: JwtSettings): void {
+  if (typeof settings.secret !== 'string' || settings.secret === '') {
+    throw new TypeError('JWT settings: secret must be a non-empty string');
+  }
+  if (!Array.isArray(settings.algorithms) || settings.algorithms.length === 0) {
+    throw new TypeError('JWT settings: algorithms must list at least one of HS256, HS384, HS512');
+  }
+  for (const algorithm of settings.algorithms) {
+    if (!HMAC_ALGORITHMS.includes(algorithm)) {
+      throw new TypeError(`JWT settings: algorithm ${String(algorithm)} is not one of HS256, HS384, HS512`);
+    }
+  }
+  if (!Number.isFinite(settings.leewaySeconds) || settings.leewaySeconds < 0) {
+    throw new TypeError('JWT settings: leewaySeconds must be a number >= 0');
+  }
+}
+
+/** Reject malformed tokens and foreign algorithms with precise messages before any crypto. */
+function checkShape(token: string, algorithms: readonly string[]): void {
+  if (typeof token !== 'string' || token === '') throw new TokenInvalid('The token is empty');
+  const parts = token.split('.');
+  if (parts.length !== 3) {
+    throw new TokenInvalid('The token is malformed: a JWT has three dot-separated parts');
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+  } catch {
+    throw new TokenInvalid('The token is malformed: its header is not base64url-encoded JSON');
+  }
+  const alg = typeof header === 'object' && header !== null ? (header as { alg?: unknown }).alg : undefined;
+  if (typeof alg !== 'string') throw new TokenInvalid('The token header has no algorithm');
+  if (alg.toLowerCase() === 'none' || parts[2] === '') throw new TokenInvalid('The token is not signed');
+  if (!algorithms.includes(alg)) throw new TokenInvalid(`The token's algorithm ${safe(alg)} is not accepted`);
+}
+
+/** Map a jsonwebtoken error to TokenExpired or TokenInvalid, keeping it as the logged cause. */
+function toClientError(error: unknown): Error {
+  if (error instanceof jwt.TokenExpiredError) return new TokenExpired('The token has expired', { cause: error });
+  if (error instanceof jwt.NotBeforeError) return new TokenInvalid('The token is not valid yet (nbf)', { cause: error });
+  const message = error instanceof Error ? error.message : '';
+  return new TokenInvalid(clientMessage(message), { cause: error });
+}
+
+function clientMessage(jwtMessage: string): string {
+  if (jwtMessage === 'invalid signature') return "The token's signature is invalid";
+  if (jwtMessage.startsWith('jwt audience invalid')) return "The token's audience is not accepted";
+  if (jwtMessage.startsWith('jwt issuer invalid')) return "The token's issuer is not accepted";
+  if (jwtMessage === 'invalid exp value') return "The token's exp claim is not a number";
+  if (jwtMessage === 'invalid nbf value') return "The token's nbf claim is not a number";
+  if (jwtMessage === 'jwt malformed' || jwtMessage === 'invalid token' || jwtMessage.startsWith('Unexpected token')) {
+    return 'The token is malformed';
+  }
+  return 'The token is invalid';
+}
+
+/** An algorithm name fit for a client message (it comes from the token, so keep it short and plain). */
+function safe(alg: string): string {
+  return /^[A-Za-z0-9_-]{1,16}$/.test(alg) ? alg : '(unrecognised)';
+}
