@@ -1,0 +1,32 @@
+// Middleware: verify the bearer token of operations whose spec `security` asks for one (before the body is read).
+import type { RequestHandler } from 'express';
+import { readBearerToken } from '../auth/read-bearer-token';
+import type { TokenClaims } from '../context/request-context';
+import { currentContext } from '../context/request-context';
+import { getMatchedOperation } from './pym-request';
+
+/** A function verifying a token and returning its claims (throws TokenInvalid / TokenExpired). */
+export type TokenVerifier = (token: string) => TokenClaims;
+
+/**
+ * Requires a valid token on `required` operations; verifies one when present on `optional` ones.
+ * The verified token and claims go into the request context.
+ */
+export function authenticate(verify: TokenVerifier | undefined): RequestHandler {
+  return function authenticateMiddleware(req, _res, next) {
+    const matched = getMatchedOperation(req);
+    const mode = matched?.operation.auth ?? 'none';
+    if (mode === 'none' || verify === undefined) return next();
+    const header = req.headers.authorization;
+    const cookie = (req.cookies as Record<string, string> | undefined)?.token;
+    if (mode === 'optional' && !header && !cookie) return next();
+    const token = readBearerToken(header, cookie);
+    const claims = verify(token);
+    const context = currentContext();
+    if (context) {
+      context.token = token;
+      context.claims = claims;
+    }
+    next();
+  };
+}

@@ -1,0 +1,80 @@
+// Error middleware: every error becomes pym's JSON error body; 5xx get an error_id, a log line and a report.
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, Request } from 'express';
+import { error as validatorErrors } from 'express-openapi-validator';
+import type { Logger } from 'pino';
+import { BadResponse } from '../errors/builtin-errors';
+import { formatError as defaultFormatError, type ErrorFormatter } from '../errors/format-error';
+import { normalizeError } from '../errors/normalize-error';
+import type { PymError } from '../errors/pym-error';
+import { reportSafely, type ErrorReporter } from '../errors/report-error';
+import { currentContext } from '../context/request-context';
+import { isSendingReply } from './dispatch.middleware';
+import { getMatchedOperation } from './pym-request';
+
+/** Options of `errorHandler`. */
+export interface ErrorHandlerOptions {
+  logger: Logger;
+  /** Show internal messages and stacks in bodies. */
+  debug: boolean;
+  formatError?: ErrorFormatter;
+  reportError?: ErrorReporter;
+}
+
+function toPymError(err: unknown, sendingReply: boolean): PymError {
+  if (sendingReply && err instanceof validatorErrors.InternalServerError) {
+    const details = (err as unknown as { errors?: { path?: string; message: string }[] }).errors ?? [];
+    // Only path and message: the error shape's errors[] never carries the validator's own fields.
+    return new BadResponse(undefined, { cause: err, errors: details.map(({ path, message }) => ({ path: path ?? '', message })) });
+  }
+  return normalizeError(err);
+}
+
+function requestInfo(req: Request) {
+  const context = currentContext();
+  return {
+    requestId: context?.requestId ?? '',
+    method: req.method,
+    url: req.originalUrl,
+    userId: context?.claims?.sub,
+    operationId: getMatchedOperation(req)?.operation.operationId,
+  };
+}
+
+/** The last middleware of every pym app. */
+export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
+  const format = options.formatError ?? defaultFormatError;
+  return function pymErrorHandler(err, req, res, _next) {
+    const error = toPymError(err, isSendingReply(res));
+    const errorId = error.status >= 500 ? randomUUID() : undefined;
+    if (errorId) {
+      options.logger.error({ errorId, code: error.code, status: error.status, err: error.cause ?? error }, error.message);
+      reportSafely(
+        options.reportError,
+        { errorId, code: error.code, status: error.status, message: error.message, error, cause: error.cause, request: requestInfo(req) },
+        options.logger,
+      );
+    } else {
+      options.logger.debug({ code: error.code, status: error.status }, error.message);
+    }
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    let body: unknown;
+    try {
+      body = format(error, { errorId, debug: options.debug });
+    } catch (formatFailure) {
+      options.logger.warn({ errorId, err: formatFailure }, 'formatError hook failed; using the default format');
+      body = defaultFormatError(error, { errorId, debug: options.debug });
+    }
+    res.status(error.status);
+    for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+    if (error.status === 401) {
+      const missing = error.code === 'AUTHORIZATION_HEADER_MISSING';
+      res.setHeader('WWW-Authenticate', missing ? 'Bearer' : 'Bearer error="invalid_token"');
+    }
+    // send(), not json(): the error shape is pym's, never validated against the service's response schemas.
+    res.type('application/json').send(JSON.stringify(body));
+  };
+}

@@ -1,0 +1,59 @@
+// The pino logger: JSON in production, readable in a dev terminal, request id on every line, secrets scrubbed.
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { currentContext } from '../context/request-context';
+import { REDACTED_PATHS, createLineScrubber } from './redact';
+
+export type { Logger } from 'pino';
+
+/** Options of `createLogger`. */
+export interface LoggerOptions {
+  /** Minimum level. @defaultValue `info` */
+  level?: string;
+  /** Human-readable lines instead of JSON. @defaultValue false */
+  pretty?: boolean;
+  /** Values never to print (configured secrets). @defaultValue [] */
+  secretValues?: readonly string[];
+  /** Where lines go. @defaultValue stdout */
+  destination?: NodeJS.WritableStream;
+  /** Fields on every line, e.g. `{ service: 'books' }`. */
+  base?: Record<string, unknown>;
+}
+
+/**
+ * Create a logger whose lines carry the current request id and never a token or a configured secret.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const scrub = createLineScrubber(options.secretValues ?? []);
+  const stream = options.pretty
+    ? pretty({ sync: true, destination: options.destination ?? process.stdout, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+    : (options.destination ?? pino.destination({ dest: 1, sync: true }));
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: options.base ?? {},
+      redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+      mixin() {
+        const context = currentContext();
+        return context ? { requestId: context.requestId } : {};
+      },
+      hooks: {
+        streamWrite: scrub,
+      },
+    },
+    stream,
+  );
+}
+
+let processLogger: Logger | undefined;
+
+/** The process-wide logger (set by createApp or the worker; a default one until then). */
+export function getLogger(): Logger {
+  processLogger ??= createLogger();
+  return processLogger;
+}
+
+/** Replace the process-wide logger. */
+export function setLogger(logger: Logger): void {
+  processLogger = logger;
+}
