@@ -1,0 +1,95 @@
+// `pym start`: serve every spec of the service (and run its task workers when with_async is on).
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { PymConfig } from '../config/config-schema';
+import { loadServiceHooks } from '../config/load-hooks';
+import { createApp } from '../http/create-app';
+import { serve } from '../http/serve';
+import { isRedisReachable } from '../tasks/check-redis';
+import { createInProcessBackend } from '../tasks/in-process-backend';
+import { setTaskBackend } from '../tasks/task-backend';
+import { listTasks } from '../tasks/task-registry';
+import { superviseWorkers, type SupervisedWorkers } from '../tasks/worker-supervisor';
+import { CliError } from './cli-error';
+import { parsePort } from './parse-options';
+import { registerTypeScriptLoader } from './typescript-loader';
+
+interface StartOptions {
+  port?: number;
+  host?: string;
+  env?: string;
+  config?: string;
+  worker: boolean;
+}
+
+/**
+ * When the service uses tasks, Redis must answer. In dev only, an unreachable Redis switches tasks to the
+ * in-process backend (warned loudly); anywhere else it is a startup error. Returns whether Redis is up.
+ */
+async function checkTaskQueue(config: PymConfig, logger: Logger): Promise<boolean> {
+  if (!config.with_async && listTasks().length === 0) return true;
+  if (await isRedisReachable(config.async.redis_url)) return true;
+  if (config.env !== 'dev') {
+    throw new CliError(`Redis is unreachable at ${redactUrl(config.async.redis_url)} (async.redis_url in ${config.file})`, [
+      'start Redis, or fix async.redis_url; only PYM_ENV=dev may run without it',
+    ]);
+  }
+  logger.warn(
+    { redis: redactUrl(config.async.redis_url) },
+    'Redis is unreachable: DEV MODE runs tasks inside this process (sealed envelopes, no persistence, no workers)',
+  );
+  setTaskBackend(createInProcessBackend(config, logger, loadServiceHooks(config).reportError));
+  return false;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:********@');
+}
+
+/** Start the HTTP server; resolves once it listens (the process then lives until a signal). */
+export async function startCommand(options: StartOptions): Promise<void> {
+  registerTypeScriptLoader();
+  const pymApp = await createApp({
+    configPath: options.config,
+    env: options.env,
+    overrides: { port: options.port, host: options.host },
+  });
+  const { app, config, logger, operations } = pymApp;
+  const redisUp = await checkTaskQueue(config, logger);
+  let workers: SupervisedWorkers | undefined;
+  if (config.with_async && options.worker && redisUp) {
+    const args = [...(options.config ? ['--config', options.config] : []), '--env', config.env];
+    workers = superviseWorkers({ count: config.async.workers, args, logger, stopTimeout: config.async.shutdown_timeout + 5 });
+  }
+  const running = await serve(app, { port: config.port, host: config.host, logger, shutdownTimeout: config.shutdown_timeout });
+  logger.info(
+    { url: running.url, operations: operations.length, env: config.env, workers: workers ? config.async.workers : 0 },
+    `${config.name} listening on ${running.url} (${operations.length} operations)`,
+  );
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, `${signal}: shutting down`);
+    // HTTP first (no new tasks come in), then the workers finish theirs, then the queue connection.
+    void (async () => {
+      const clean = await running.close();
+      await workers?.stop();
+      await pymApp.close();
+      logger.info({ clean }, 'stopped');
+      process.exit(0);
+    })();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** Register `pym start` on the program. */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('serve every OpenAPI spec of the service (and its task workers when with_async is on)')
+    .option('--port <number>', 'port to listen on (overrides the config)', parsePort)
+    .option('--host <host>', 'interface to listen on (overrides the config)')
+    .option('--env <name>', 'environment (overrides PYM_ENV; selects pym-config.<env>.yaml)')
+    .option('--config <file>', 'config file (overrides PYM_CONFIG and the upward search)')
+    .option('--no-worker', 'do not start task workers even when with_async is on')
+    .action(startCommand);
+}

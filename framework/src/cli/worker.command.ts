@@ -1,0 +1,40 @@
+// `pym worker`: run the service's task workers (no HTTP); SIGTERM lets active tasks finish first.
+import type { Command } from 'commander';
+import { getLogger } from '../logging/logger';
+import { startWorker } from '../tasks/start-worker';
+import { parsePositiveInt } from './parse-options';
+import { registerTypeScriptLoader } from './typescript-loader';
+
+interface WorkerOptions {
+  concurrency?: number;
+  env?: string;
+  config?: string;
+}
+
+/** Start consuming; resolves once the workers are ready (the process then lives until a signal). */
+export async function workerCommand(options: WorkerOptions): Promise<void> {
+  registerTypeScriptLoader();
+  const worker = await startWorker({ configPath: options.config, env: options.env, concurrency: options.concurrency });
+  const logger = getLogger();
+  logger.info({ pid: process.pid, queues: worker.queues, tasks: worker.tasks }, `worker ready (pid ${process.pid}, ${worker.tasks.length} tasks)`);
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, `${signal}: worker finishing active tasks`);
+    void worker.close().then(({ clean }) => {
+      logger.info({ clean }, 'worker stopped');
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** Register `pym worker` on the program. */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description("run the service's task workers (BullMQ consumers), without HTTP")
+    .option('--concurrency <n>', 'tasks run at once per queue (overrides async.concurrency)', parsePositiveInt)
+    .option('--env <name>', 'environment (overrides PYM_ENV)')
+    .option('--config <file>', 'config file')
+    .action(workerCommand);
+}
