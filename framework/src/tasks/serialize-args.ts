@@ -1,0 +1,183 @@
+// serializeArgs: turn a task's arguments into tagged JSON, or say exactly which argument cannot travel.
+import { TaskArgumentInvalid } from './task-errors';
+import type { Json, JsonObject } from './json';
+import type { ModelCodec } from './model-codec';
+import {
+  TAG,
+  indexPath,
+  mapKeyPath,
+  mapValuePath,
+  propertyPath,
+  setEntryPath,
+  setOwn,
+} from './args-encoding';
+
+export type { Json } from './json';
+export type { ModelCodec } from './model-codec';
+
+/** Options of serializeArgs. */
+export interface SerializeArgsOptions {
+  /**
+   * Largest size, in bytes of JSON text, of the encoded arguments.
+   * @defaultValue 524288 (512 KiB)
+   */
+  maxBytes?: number;
+}
+
+/** Default of {@link SerializeArgsOptions.maxBytes}: 512 KiB. */
+export const DEFAULT_MAX_ARGS_BYTES = 512 * 1024;
+
+/** Deepest nesting of arrays, objects, maps, sets and models accepted in task arguments. */
+export const MAX_ARGS_DEPTH = 64;
+
+const SUPPORTED =
+  'task arguments may be JSON values, undefined, Date, BigInt, Map, Set, Buffer, Uint8Array or model instances';
+
+/**
+ * Encode a task's arguments as JSON that {@link deserializeArgs} turns back into the same types:
+ * primitives (NaN, ±Infinity, -0 and undefined included), arrays, plain objects, Date, BigInt,
+ * Map, Set, Buffer, Uint8Array and model instances (recognised by `codec`) at any depth.
+ * A shared (non-circular) reference is encoded once per occurrence.
+ *
+ * @throws TaskArgumentInvalid (`TASK_ARGUMENT_INVALID`) naming the argument's path, for a function,
+ *   a symbol, a circular reference, an instance of a class that is not a model, nesting deeper than
+ *   64 levels, or an encoding over `maxBytes`.
+ * @example
+ * const json = serializeArgs([profile, 'fr', new Date()], codec);
+ * // [{ $pym: 'model', name: 'Profile', v: {...} }, 'fr', { $pym: 'date', v: 1700000000000 }]
+ */
+export function serializeArgs(args: readonly unknown[], codec: ModelCodec, options: SerializeArgsOptions = {}): Json[] {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARGS_BYTES;
+  const encoder = new Encoder(codec);
+  const encoded = Array.from(args, (arg, i) => encoder.encode(arg, `args[${i}]`, 0));
+  const bytes = Buffer.byteLength(JSON.stringify(encoded), 'utf8');
+  if (bytes > maxBytes) {
+    throw new TaskArgumentInvalid(
+      `Task arguments are ${bytes} bytes, over the ${formatBytes(maxBytes)} limit: ` +
+        'pass ids and let the task load the data instead',
+    );
+  }
+  return encoded;
+}
+
+class Encoder {
+  /** Objects being encoded on the current branch, with their paths: a second visit is a cycle. */
+  private readonly ancestors = new Map<object, string>();
+
+  constructor(private readonly codec: ModelCodec) {}
+
+  encode(value: unknown, path: string, depth: number): Json {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        return encodeNumber(value);
+      case 'undefined':
+        return { [TAG]: 'undefined' };
+      case 'bigint':
+        return { [TAG]: 'bigint', v: value.toString() };
+      case 'function':
+        return invalid(path, value.name ? `a function (${value.name})` : 'a function');
+      case 'symbol':
+        return invalid(path, `a symbol (${value.toString()})`);
+      default:
+        return value === null ? null : this.encodeObject(value as object, path, depth);
+    }
+  }
+
+  private encodeObject(value: object, path: string, depth: number): Json {
+    if (depth >= MAX_ARGS_DEPTH) {
+      return invalid(path, `nested more than ${MAX_ARGS_DEPTH} levels deep`, false);
+    }
+    const seenAt = this.ancestors.get(value);
+    if (seenAt !== undefined) return invalid(path, `a circular reference to ${seenAt}`, false);
+    this.ancestors.set(value, path);
+    try {
+      return this.encodeContainer(value, path, depth + 1);
+    } finally {
+      this.ancestors.delete(value);
+    }
+  }
+
+  private encodeContainer(value: object, path: string, depth: number): Json {
+    const model = this.codec.nameOf(value);
+    if (model !== undefined) {
+      return { [TAG]: 'model', name: model, v: this.encode(this.codec.toJSON(value), path, depth) };
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Array.prototype) {
+      const array = value as unknown[];
+      const out: Json[] = new Array<Json>(array.length);
+      for (let i = 0; i < array.length; i++) out[i] = this.encode(array[i], indexPath(path, i), depth);
+      return out;
+    }
+    if (proto === Object.prototype || proto === null) return this.encodePlainObject(value, proto, path, depth);
+    if (proto === Date.prototype) {
+      const time = (value as Date).getTime();
+      return Number.isNaN(time) ? invalid(path, 'an invalid Date', false) : { [TAG]: 'date', v: time };
+    }
+    if (Buffer.isBuffer(value)) return { [TAG]: 'buffer', v: value.toString('base64') };
+    if (proto === Uint8Array.prototype) {
+      const bytes = value as Uint8Array;
+      return { [TAG]: 'bytes', v: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+    }
+    if (proto === Map.prototype) {
+      const entries: Json[] = [];
+      let entry = 0;
+      for (const [k, v] of value as Map<unknown, unknown>) {
+        const key = this.encode(k, mapKeyPath(path, entry), depth);
+        entries.push([key, this.encode(v, mapValuePath(path, k, entry), depth)]);
+        entry++;
+      }
+      return { [TAG]: 'map', v: entries };
+    }
+    if (proto === Set.prototype) {
+      const items: Json[] = [];
+      for (const item of value as Set<unknown>) items.push(this.encode(item, setEntryPath(path, items.length), depth));
+      return { [TAG]: 'set', v: items };
+    }
+    return invalid(path, describeInstance(value, proto));
+  }
+
+  private encodePlainObject(value: object, proto: unknown, path: string, depth: number): Json {
+    const isEnumerable = (symbol: symbol) => Object.prototype.propertyIsEnumerable.call(value, symbol);
+    const symbols = Object.getOwnPropertySymbols(value).filter(isEnumerable);
+    if (symbols.length > 0) return invalid(path, `an object with a symbol key (${symbols[0].toString()})`);
+    const out: JsonObject = {};
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(value)) setOwn(out, key, this.encode(record[key], propertyPath(path, key), depth));
+    if (proto === null) return { [TAG]: 'object', v: out, proto: null };
+    return Object.prototype.hasOwnProperty.call(value, TAG) ? { [TAG]: 'object', v: out } : out;
+  }
+}
+
+/** A number JSON holds as is, or a tag for NaN, ±Infinity and -0. */
+function encodeNumber(value: number): Json {
+  if (Object.is(value, -0)) return { [TAG]: 'number', v: '-0' };
+  return Number.isFinite(value) ? value : { [TAG]: 'number', v: String(value) };
+}
+
+function describeInstance(value: object, proto: unknown): string {
+  if (value instanceof Promise) return 'a Promise (await it before calling the task)';
+  if (value instanceof WeakMap || value instanceof WeakSet) {
+    return `a ${value.constructor.name} (its entries cannot be read)`;
+  }
+  const ctor = (proto as { constructor?: unknown } | null)?.constructor;
+  if (typeof ctor === 'function' && ctor.prototype === proto) {
+    return `an instance of class ${ctor.name || '(anonymous)'}, which is not a model`;
+  }
+  return 'an object with a custom prototype, which is not a model';
+}
+
+function invalid(path: string, what: string, hint = true): never {
+  throw new TaskArgumentInvalid(`Task argument ${path} is ${what}${hint ? `: ${SUPPORTED}` : ''}`, {
+    errors: [{ path, message: what }],
+  });
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
