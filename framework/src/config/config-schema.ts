@@ -3,12 +3,48 @@ import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
 
+/** Retry backoff of failed tasks. */
+const backoffSchema = z.strictObject({
+  /** `exponential` doubles the delay after each attempt; `fixed` keeps it. @defaultValue `exponential` */
+  type: z.enum(['exponential', 'fixed']).default('exponential'),
+  /** First delay in ms. @defaultValue 1000 */
+  delay: z.number().int().min(0).default(1000),
+});
+
 /** The `async` section: Redis and task queue settings (used by @asyncTask and `pym worker`). */
 export const asyncSectionSchema = z.strictObject({
   /** Redis connection URL. @defaultValue `redis://127.0.0.1:6379` */
   redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Prefix of every BullMQ key of this service. @defaultValue `pym` */
   prefix: z.string().min(1).default('pym'),
+  /** Name of the default queue. @defaultValue `tasks` */
+  queue: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"').default('tasks'),
+  /** Named queues with their own concurrency, e.g. `{ emails: { concurrency: 2 } }`. @defaultValue `{}` */
+  queues: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.strictObject({ concurrency: positiveInt.optional() })).default({}),
+  /** Globs of the task modules a worker loads, relative to `src`. @defaultValue `['tasks/**\/*.{ts,js}']` */
+  tasks: z.array(z.string().min(1)).default(['tasks/**/*.{ts,js}']),
+  /** Attempts of a task before it is failed for good. @defaultValue 3 */
+  attempts: positiveInt.default(3),
+  /** Delay between attempts. @defaultValue exponential from 1000 ms */
+  backoff: backoffSchema.default(() => backoffSchema.parse({})),
+  /** Worker processes `pym start` runs when with_async is on. @defaultValue 1 */
+  workers: positiveInt.default(1),
+  /** Jobs one worker process runs at once (per queue). @defaultValue 10 */
+  concurrency: positiveInt.default(10),
+  /** Encrypt envelopes (AES-256-GCM) so Redis never holds a readable token or argument. @defaultValue true */
+  encrypt: z.boolean().default(true),
+  /** Secret sealing (and encrypting) envelopes. @defaultValue derived from jwt_secret */
+  seal_secret: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Milliseconds an enqueue may take before it fails with TASK_QUEUE_UNAVAILABLE. @defaultValue 2000 */
+  enqueue_timeout: positiveInt.default(2000),
+  /** A task whose caller's token expired meanwhile gets a fresh short-lived one (false: it fails with TOKEN_EXPIRED). @defaultValue true */
+  refresh_expired_tokens: z.boolean().default(true),
+  /** Lifetime in seconds of such a refreshed token. @defaultValue 300 */
+  refreshed_token_lifetime: positiveInt.default(300),
+  /** Seconds a worker waits for its active tasks on SIGTERM before leaving them to another worker. @defaultValue 30 */
+  shutdown_timeout: z.number().positive().default(30),
+  /** Seconds finished tasks are kept (their status stays readable). @defaultValue 86400 */
+  keep_finished: positiveInt.default(86400),
 });
 
 /** The keys of pym-config.yaml after defaults are applied (before paths are resolved). */
@@ -55,6 +91,8 @@ export const configFileSchema = z.strictObject({
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seconds `pym start` waits for in-flight requests on SIGTERM before closing them. @defaultValue 10 */
   shutdown_timeout: z.number().positive().default(10),
+  /** Module exporting the service's hooks (`formatError`, `reportError`), as `<module>#<export>` relative to `src`. */
+  hooks: z.string().regex(/^[^#]+#[A-Za-z_$][\w$]*$/, 'must be <module>#<export>').optional(),
   /** Redis and task queue settings. */
   async: asyncSectionSchema.default(() => asyncSectionSchema.parse({})),
 });

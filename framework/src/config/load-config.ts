@@ -86,7 +86,9 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
   }
 
   const data: ConfigFile = { ...(parsed.data as ConfigFile), ...overridden };
-  if (data.jwt_secret && !secretValues.includes(data.jwt_secret)) secretValues.push(data.jwt_secret);
+  for (const secret of [data.jwt_secret, data.async.seal_secret, urlPassword(data.async.redis_url)]) {
+    if (secret && !secretValues.includes(secret)) secretValues.push(secret);
+  }
   const root = path.dirname(file);
   const config: PymConfig = {
     ...data,
@@ -167,4 +169,13 @@ function scrub(problems: ConfigProblem[], secrets: readonly string[]): ConfigPro
   const words = secrets.filter((s) => s.length >= 4);
   if (words.length === 0) return problems;
   return problems.map((p) => ({ ...p, message: words.reduce((m, s) => m.split(s).join('********'), p.message) }));
+}
+
+/** The password part of a URL like `redis://user:password@host`, if any. */
+function urlPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,72 @@
+// Calling an @asyncTask method: serialize the arguments, capture the context, seal, add the job.
+import { randomUUID } from 'node:crypto';
+import { getConfig, hasConfig, setConfig } from '../config/config-store';
+import { loadConfig } from '../config/load-config';
+import { currentContext } from '../context/request-context';
+import { isPymError } from '../errors/pym-error';
+import { getLogger } from '../logging/logger';
+import { registryModelCodec } from '../models/task-model-codec';
+import { sealEnvelope, type TaskContext } from './envelope';
+import { envelopeKeysFor } from './envelope-keys-from-config';
+import { serializeArgs } from './serialize-args';
+import { getTaskBackend, type TaskJob } from './task-backend';
+import { TaskQueueUnavailable } from './task-errors';
+import type { TaskDefinition } from './task-options';
+import type { TaskRef } from './task-ref';
+
+/** The caller's context as it travels in the envelope (empty identity outside any request or task). */
+function captureContext(): TaskContext {
+  const context = currentContext();
+  return {
+    token: context?.token,
+    claims: context?.claims && { ...context.claims },
+    requestId: context?.requestId,
+    url: context?.url,
+    method: context?.method,
+    traceparent: context?.traceparent,
+    enqueuedAt: Date.now(),
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Enqueue one call of a task and resolve to its TaskRef without waiting for the work.
+ * Bad arguments throw TASK_ARGUMENT_INVALID here, before anything is enqueued; an unreachable queue
+ * rejects with TASK_QUEUE_UNAVAILABLE (503) within `async.enqueue_timeout`.
+ */
+export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]): Promise<TaskRef> {
+  if (!hasConfig()) setConfig(loadConfig());
+  const config = getConfig();
+  const encodedArgs = serializeArgs(args, registryModelCodec);
+  const envelope = { v: 1 as const, task: task.name, args: encodedArgs, context: captureContext() };
+  const job: TaskJob = {
+    id: randomUUID(),
+    name: task.name,
+    queue: task.options.queue ?? config.async.queue,
+    data: sealEnvelope(envelope, envelopeKeysFor(config), { encrypt: config.async.encrypt }),
+    delay: task.options.delay ?? 0,
+    attempts: task.options.attempts ?? config.async.attempts,
+    backoff: task.options.backoff ?? config.async.backoff,
+  };
+  const logger = getLogger();
+  try {
+    await withTimeout(
+      getTaskBackend().add(job),
+      config.async.enqueue_timeout,
+      () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
+    );
+  } catch (cause) {
+    const error = isPymError(cause) ? cause : new TaskQueueUnavailable(`The task queue refused ${task.name}`, { cause });
+    logger.error({ task: task.name, jobId: job.id, err: cause }, 'task enqueue failed');
+    throw error;
+  }
+  logger.debug({ task: task.name, jobId: job.id, queue: job.queue, delay: job.delay }, 'task enqueued');
+  return { id: job.id, name: task.name, statusUrl: `/tasks/${job.id}` };
+}

@@ -1,0 +1,32 @@
+// Redis connections for tasks: fail fast while Redis is down (producers), reconnect by themselves.
+import IORedis, { type Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Which side of the queue a connection serves. */
+export type ConnectionRole = 'producer' | 'worker';
+
+/**
+ * Open a connection to `url`. Producers do not queue commands while disconnected (an enqueue then fails
+ * at once instead of hanging); workers block on Redis and wait for it (BullMQ requires
+ * `maxRetriesPerRequest: null` there). Both reconnect with a capped backoff and log state changes once.
+ */
+export function openRedis(url: string, role: ConnectionRole, logger: Logger): Redis {
+  const options: RedisOptions = {
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
+    ...(role === 'producer'
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+      : { maxRetriesPerRequest: null, enableReadyCheck: false }),
+  };
+  const redis = new IORedis(url, options);
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) logger.warn({ role, err: { message: error.message } }, 'Redis unreachable; reconnecting');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ role }, 'Redis reachable again');
+    down = false;
+  });
+  return redis;
+}

@@ -1,0 +1,88 @@
+// startWorker: load the service like the server does, then consume its task queues with BullMQ workers.
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { PymConfig } from '../config/config-schema';
+import { setConfig } from '../config/config-store';
+import { loadConfig, type LoadConfigOptions } from '../config/load-config';
+import { loadServiceHooks, type ServiceHooks } from '../config/load-hooks';
+import { createLogger, setLogger } from '../logging/logger';
+import { registerApiModels } from '../models/model-registry';
+import { loadApis } from '../openapi/load-apis';
+import { listOperations } from '../openapi/list-operations';
+import { resolveHandlers } from '../openapi/resolve-handlers';
+import { createBullmqBackend } from './bullmq-backend';
+import { loadTaskModules } from './load-task-modules';
+import { openRedis } from './redis-connection';
+import { runTaskJob } from './run-task-job';
+import { closeTaskBackend, setTaskBackendFactory } from './task-backend';
+import { listTasks } from './task-registry';
+
+/** Options of `startWorker`. */
+export interface StartWorkerOptions extends LoadConfigOptions, ServiceHooks {
+  config?: PymConfig;
+  logger?: Logger;
+  /** Jobs run at once per queue. @defaultValue `async.concurrency` */
+  concurrency?: number;
+}
+
+/** A running worker process's consumers. */
+export interface RunningWorker {
+  /** Names of the queues consumed. */
+  queues: string[];
+  /** Names of the registered tasks. */
+  tasks: string[];
+  /**
+   * Stop taking jobs and wait for active ones up to `async.shutdown_timeout` seconds; jobs still running
+   * then are left to BullMQ's stalled-job recovery, which hands them to another worker.
+   */
+  close(): Promise<{ clean: boolean }>;
+}
+
+/** The queues to consume: the default one, the configured ones and any a task names. */
+function queueNames(config: PymConfig): string[] {
+  const names = new Set([config.async.queue, ...Object.keys(config.async.queues)]);
+  for (const task of listTasks()) names.add(task.options.queue ?? config.async.queue);
+  return [...names].sort();
+}
+
+/**
+ * Load config, specs, models, handler and task modules (the same as `pym start`), then run BullMQ
+ * workers on every queue the service uses. Tasks enqueued by tasks go through the same queues.
+ */
+export async function startWorker(options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const config = options.config ?? loadConfig(options);
+  setConfig(config);
+  const logger = options.logger ?? createLogger({ level: config.log_level, secretValues: config.secretValues, base: { service: config.name, role: 'worker' } });
+  setLogger(logger);
+  const apis = await loadApis(config.apisDir);
+  registerApiModels(apis, config.srcDir);
+  resolveHandlers(listOperations(apis), config.srcDir);
+  loadTaskModules(config);
+  const hooks = { ...loadServiceHooks(config), ...options };
+  setTaskBackendFactory(() => createBullmqBackend(config, logger));
+
+  const workers = queueNames(config).map((queue) => {
+    const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, reportError: hooks.reportError }), {
+      connection: openRedis(config.async.redis_url, 'worker', logger),
+      prefix: config.async.prefix,
+      concurrency: config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency,
+    });
+    worker.on('error', (error) => logger.warn({ queue, err: { message: error.message } }, 'worker error'));
+    return worker;
+  });
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+
+  const close = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = Promise.all(workers.map((worker) => worker.close())).then(() => true);
+    const deadline = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), config.async.shutdown_timeout * 1000);
+    });
+    const clean = await Promise.race([graceful, deadline]);
+    clearTimeout(timer);
+    if (!clean) await Promise.all(workers.map((worker) => worker.close(true)));
+    await closeTaskBackend();
+    return { clean };
+  };
+  return { queues: workers.map((worker) => worker.name), tasks: listTasks().map((task) => task.name), close };
+}

@@ -1,0 +1,54 @@
+// The seam between enqueueing and the queue: BullMQ in production, an in-process runner as dev fallback.
+import type { SealedEnvelope } from './envelope';
+
+/** One job to add. */
+export interface TaskJob {
+  /** Unguessable job id (a UUID). */
+  id: string;
+  /** The task name (BullMQ job name). */
+  name: string;
+  /** The queue it goes to. */
+  queue: string;
+  /** The sealed envelope (BullMQ job data). */
+  data: SealedEnvelope;
+  delay: number;
+  attempts: number;
+  backoff: { type: 'exponential' | 'fixed'; delay: number };
+}
+
+/** Where enqueued tasks go. */
+export interface TaskBackend {
+  /** Add a job; rejects when the queue cannot take it. */
+  add(job: TaskJob): Promise<void>;
+  /** Release connections. */
+  close(): Promise<void>;
+}
+
+let current: TaskBackend | undefined;
+let factory: (() => TaskBackend) | undefined;
+
+/** Install the backend tasks are enqueued to (createApp / the worker do; tests may too). */
+export function setTaskBackend(backend: TaskBackend | undefined): void {
+  current = backend;
+}
+
+/** Install how a backend is made on first use (the BullMQ one by default). */
+export function setTaskBackendFactory(make: () => TaskBackend): void {
+  factory = make;
+}
+
+/** The current backend, created on first use. */
+export function getTaskBackend(): TaskBackend {
+  if (!current) {
+    if (!factory) throw new Error('No task backend: call createApp() or startWorker() before calling a task');
+    current = factory();
+  }
+  return current;
+}
+
+/** Close and forget the current backend. */
+export async function closeTaskBackend(): Promise<void> {
+  const backend = current;
+  current = undefined;
+  await backend?.close();
+}

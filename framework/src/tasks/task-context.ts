@@ -1,0 +1,41 @@
+// Re-create, in the worker, the request context a task was enqueued from (refreshing an expired token).
+import { mintToken } from '../auth/generate-token';
+import { jwtSettingsFrom } from '../auth/jwt-settings';
+import type { PymConfig } from '../config/config-schema';
+import type { RequestContext, TokenClaims } from '../context/request-context';
+import { TokenExpired } from '../errors/builtin-errors';
+import type { TaskContext } from './envelope';
+
+const REGISTERED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti']);
+
+function isExpired(claims: TokenClaims | undefined, now: number): boolean {
+  return typeof claims?.exp === 'number' && claims.exp * 1000 <= now;
+}
+
+/**
+ * The context a task runs in: the caller's request id, method, URL, token and claims. The envelope's seal
+ * proves they came from this service, so a token that expired while the task waited is not a reason to
+ * drop the work: it is replaced by a fresh short-lived token with the same subject and claims
+ * (`async.refresh_expired_tokens`, on by default); when that is off, the task fails with TOKEN_EXPIRED.
+ */
+export function taskRequestContext(captured: TaskContext, config: PymConfig, now = Date.now()): RequestContext {
+  const context: RequestContext = {
+    requestId: captured.requestId ?? '',
+    method: captured.method ?? '',
+    url: captured.url ?? '',
+    traceparent: captured.traceparent,
+    token: captured.token,
+    claims: captured.claims as TokenClaims | undefined,
+  };
+  if (!captured.token || !isExpired(context.claims, now)) return context;
+  if (!config.async.refresh_expired_tokens) {
+    throw new TokenExpired("The caller's token expired before the task ran (async.refresh_expired_tokens is off)");
+  }
+  const claims = context.claims ?? {};
+  const data = Object.fromEntries(Object.entries(claims).filter(([name]) => !REGISTERED_CLAIMS.has(name)));
+  const minted = mintToken(jwtSettingsFrom(config), String(claims.sub), {
+    expiresIn: config.async.refreshed_token_lifetime,
+    data,
+  });
+  return { ...context, token: minted.token, claims: minted.claims };
+}
