@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { BindingError, formatBindingProblem } from '../openapi/binding-error';
 import { CliError } from './cli-error';
 import { registerConfigCommand } from './config.command';
+import { registerGenCommand } from './gen.command';
 import { registerRoutesCommand } from './routes.command';
 import { registerStartCommand } from './start.command';
 import { registerTokenCommand } from './token.command';
@@ -56,6 +57,7 @@ export function createProgram(): Command {
   registerTokenCommand(program);
   registerConfigCommand(program);
   registerRoutesCommand(program);
+  registerGenCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     reportUsageErrorsAs(command, `pym ${command.name()}`);

@@ -2,7 +2,7 @@
 import type { RequestHandler, Response } from 'express';
 import type { BoundOperation } from '../openapi/types';
 import { toRequestModel } from '../models/request-body';
-import { toWire } from '../models/to-wire';
+import { toResponseBody } from '../models/response-body';
 import type { RequestHandlerFunction } from './handler';
 import { paramsReader } from './operation-params';
 import { getMatchedOperation } from './pym-request';
@@ -15,7 +15,13 @@ export function isSendingReply(res: Response): boolean {
   return (res.locals as Record<symbol, boolean>)[REPLYING] === true;
 }
 
-function send(res: Response, status: number, body: unknown, headers: Readonly<Record<string, string>>): void {
+function send(
+  res: Response,
+  operation: BoundOperation,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>>,
+): void {
   res.status(status);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   if (body === undefined || status === 204 || status === 304) {
@@ -23,7 +29,7 @@ function send(res: Response, status: number, body: unknown, headers: Readonly<Re
     return;
   }
   (res.locals as Record<symbol, boolean>)[REPLYING] = true;
-  res.json(toWire(body));
+  res.json(toResponseBody(operation, status, body));
 }
 
 /** Calls the bound handler of the matched operation and sends its result. */
@@ -39,7 +45,7 @@ export function dispatch(handlers: ReadonlyMap<BoundOperation, RequestHandlerFun
       res,
     });
     if (res.headersSent) return;
-    if (isReply(result)) send(res, result.status, result.body, result.headers);
-    else send(res, operation.successStatus, result, {});
+    if (isReply(result)) send(res, operation, result.status, result.body, result.headers);
+    else send(res, operation, operation.successStatus, result, {});
   };
 }

@@ -1,0 +1,60 @@
+// @pym/framework: the public API. Everything a service imports comes from here; the rest is internal.
+import 'reflect-metadata';
+
+// ── Server ────────────────────────────────────────────────────────────────────
+/** Build the Express app of a service from its config, specs and handlers. */
+export { createApp, type CreateAppOptions, type PymApp } from './http/create-app';
+/** Listen with graceful shutdown. */
+export { serve, type ServeOptions, type RunningServer } from './http/serve';
+/** Handler contract and reply helpers (choose status and headers). */
+export type { HandlerInput, RequestHandlerFunction } from './http/handler';
+export { reply, created, accepted, noContent, isReply, type Reply } from './http/reply';
+
+// ── Config ────────────────────────────────────────────────────────────────────
+export { loadConfig, type LoadConfigOptions, type ConfigOverrides } from './config/load-config';
+export { getConfig, setConfig, hasConfig } from './config/config-store';
+export { ConfigError, type ConfigProblem } from './config/config-error';
+export type { PymConfig } from './config/config-schema';
+
+// ── Errors ────────────────────────────────────────────────────────────────────
+export { PymError, isPymError, type ErrorDetail, type PymErrorOptions } from './errors/pym-error';
+export { defineError, type DefinedErrorClass } from './errors/define-error';
+export { listErrorCodes, type ErrorCodeInfo } from './errors/error-registry';
+export * from './errors/builtin-errors';
+export { formatError, type ErrorBody, type ErrorFormatter, type FormatErrorContext } from './errors/format-error';
+export type { ErrorReport, ErrorReporter } from './errors/report-error';
+
+// ── Auth and request context ──────────────────────────────────────────────────
+export { generateToken, type GenerateTokenOptions } from './auth/generate-token';
+export { withBackendToken, type BackendTokenOptions } from './auth/with-backend-token';
+export {
+  getRequestContext,
+  getUserId,
+  getUserToken,
+  getUserTokenData,
+  type RequestContext,
+  type TokenClaims,
+} from './context/request-context';
+
+// ── Models ────────────────────────────────────────────────────────────────────
+export * from './models';
+
+// ── Tasks ─────────────────────────────────────────────────────────────────────
+/** Background tasks: decorate a static method, call it to enqueue, run workers with `pym worker`. */
+export { asyncTask } from './tasks/async-task.decorator';
+export type { AsyncTaskOptions } from './tasks/task-options';
+export { taskRef, isTaskRef, type TaskRef } from './tasks/task-ref';
+export { runTask } from './tasks/run-task';
+export { startWorker, type StartWorkerOptions, type RunningWorker } from './tasks/start-worker';
+export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected } from './tasks/task-errors';
+export type { ServiceHooks } from './config/load-hooks';
+
+// ── Logging ───────────────────────────────────────────────────────────────────
+export { getLogger, createLogger, type Logger, type LoggerOptions } from './logging/logger';
+
+// ── CLI ───────────────────────────────────────────────────────────────────────
+/** The `pym` command line; bin/pym calls it. */
+export { runCli } from './cli/run-cli';
+
+// Internal on purpose: the OpenAPI loader, route matcher, middlewares and config plumbing may change
+// between minor versions; services reach them through createApp and the CLI.
