@@ -36,7 +36,7 @@ describe('maskConfig', () => {
   it('masks a jwt_secret written in the file and the password of a literal redis_url', () => {
     const full = loadConfig({ cwd: fixture('full'), environment: {} });
     expect(maskConfig(full).jwt_secret).toBe(MASK);
-    const masked = maskConfig({ ...full, async: { redis_url: 'redis://user:pw123@host:6379', prefix: 'p' } });
+    const masked = maskConfig({ ...full, async: { ...full.async, redis_url: 'redis://user:pw123@host:6379' } });
     expect((masked.async as { redis_url: string }).redis_url).toBe(`redis://user:${MASK}@host:6379`);
   });
 
