@@ -56,8 +56,9 @@ function fromBodyParser(err: BodyParserErrorShape): PymError | undefined {
 }
 
 function detailsOf(err: ValidatorErrorShape): ErrorDetail[] {
+  // The validator names path parameters `/params/x`; pym says `/path/x`, like the spec's `in: path`.
   return (err.errors ?? []).map((detail) => ({
-    path: detail.path ?? err.path ?? '',
+    path: (detail.path ?? err.path ?? '').replace(/^\/params\//, '/path/'),
     message: detail.message,
   }));
 }

@@ -1,0 +1,47 @@
+// `pym --help` and each command's --help; usage errors exit 1 with one clear line.
+import os from 'node:os';
+import { runPym } from '../helpers/spawn-pym';
+import { CLEAN_ENV, expectCleanFailure, stderrLines, type PymResult } from './cli-test-helpers';
+
+/** Run pym outside any service: help and usage errors must not need a config. */
+const pymAnywhere = (args: string[]) => runPym(args, { cwd: os.tmpdir(), env: CLEAN_ENV });
+
+/** Each help invocation and what its usage must mention. */
+const HELP: { args: string[]; usage: string; mentions: string[] }[] = [
+  { args: ['--help'], usage: 'Usage: pym [options] [command]', mentions: ['start', 'token', 'config', 'routes'] },
+  { args: ['start', '--help'], usage: 'Usage: pym start [options]', mentions: ['--port <number>', '--env <name>', '--no-worker'] },
+  { args: ['token', '--help'], usage: 'Usage: pym token [options]', mentions: ['--user <id>', '--expires <seconds>', '--data <json>'] },
+  { args: ['config', '--help'], usage: 'Usage: pym config [options] [key]', mentions: ['--env <name>', '--show-secrets'] },
+  { args: ['routes', '--help'], usage: 'Usage: pym routes [options]', mentions: ['method, path, handler, auth'] },
+];
+
+describe('pym help and usage errors', () => {
+  let helps: PymResult[];
+  let unknownCommand: PymResult;
+  let badPort: PymResult;
+  beforeAll(async () => {
+    [unknownCommand, badPort, ...helps] = await Promise.all([
+      pymAnywhere(['nope']),
+      pymAnywhere(['start', '--port', 'abc']),
+      ...HELP.map(({ args }) => pymAnywhere(args)),
+    ]);
+  }, 90_000); // seven processes on a shared 2-core machine
+
+  test.each(HELP.map((help, index) => [help.args.join(' '), index] as const))('pym %s exits 0 and prints usage', (_, index) => {
+    const { usage, mentions } = HELP[index]!;
+    const result = helps[index]!;
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout.split('\n')[0]).toBe(usage);
+    for (const text of mentions) expect(result.stdout).toContain(text);
+  });
+
+  test('an unknown command: exit 1 with one clear line', () => {
+    expect(expectCleanFailure(unknownCommand, 'pym: ')).toBe("pym: unknown command 'nope'");
+    expect(stderrLines(unknownCommand)).toEqual(["pym: unknown command 'nope'", '  (run "pym --help" for usage)']);
+  });
+
+  test('pym start --port abc: exit 1 with one clear line, before loading anything', () => {
+    const line = expectCleanFailure(badPort, 'pym start: ');
+    expect(line).toBe("pym start: option '--port <number>' argument 'abc' is invalid. must be a port number (0-65535)");
+  });
+});
