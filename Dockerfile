@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build of the example service: compile TypeScript once, run the compiled JS as a non-root user.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.base.json ./
+COPY framework/package.json framework/tsconfig.json framework/
+RUN npm ci
+COPY framework/ framework/
+COPY example-service/ example-service/
+COPY bin/ bin/
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production PYM_ENV=prod PYM_NO_TS_LOADER=1
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules node_modules/
+COPY --from=build --chown=node:node /app/framework/package.json framework/
+COPY --from=build --chown=node:node /app/framework/dist framework/dist/
+COPY --from=build --chown=node:node /app/bin bin/
+COPY --from=build --chown=node:node /app/example-service/apis example-service/apis/
+COPY --from=build --chown=node:node /app/example-service/dist example-service/dist/
+COPY --chown=node:node pym-config.yaml pym-config.prod.yaml ./
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8080/ping').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "bin/pym", "start"]
