@@ -41,7 +41,8 @@ export const formatError: ErrorFormatter = (err, { errorId, debug }) => {
   };
   if (errorId) body.error_id = errorId;
   if (err.userMessage) body.user_message = err.userMessage;
-  if (err.errors && err.errors.length > 0) body.errors = err.errors;
+  // Per-field problems of a 5xx describe the server's internals (a reply, a task argument): debug only.
+  if (err.errors && err.errors.length > 0 && (err.expose || debug)) body.errors = err.errors;
   if (debug) {
     const cause = rootCause(err);
     body.debug = { message: cause.message, stack: cause.stack };

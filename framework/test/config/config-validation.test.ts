@@ -22,7 +22,7 @@ describe('config validation', () => {
   it('suggests nothing when no allowed key is close, listing the allowed keys of a small section', () => {
     const problems = problemsOf(fixture('typos'));
     expect(problems['completely_unrelated_setting']).toBe('unknown key');
-    expect(problems['async.zzzzzzzzzzzz']).toBe('unknown key; allowed keys here: redis_url, prefix');
+    expect(problems['async.backoff.zzzzzzzzzzzz']).toBe('unknown key; allowed keys here: type, delay');
   });
 
   it('names the key and what is expected for invalid values', () => {
@@ -50,8 +50,8 @@ describe('config validation', () => {
     const [first, ...rest] = err.message.split('\n');
     expect(first).toBe(`${file}: 5 problems`);
     expect(rest.sort()).toEqual([
+      '  - async.backoff.zzzzzzzzzzzz: unknown key; allowed keys here: type, delay',
       '  - async.redis_ur: unknown key; did you mean "redis_url"?',
-      '  - async.zzzzzzzzzzzz: unknown key; allowed keys here: redis_url, prefix',
       '  - completely_unrelated_setting: unknown key',
       '  - jwt_secrte: unknown key; did you mean "jwt_secret"?',
       '  - prot: unknown key; did you mean "port"?',

@@ -19,9 +19,9 @@ describe('env_secrets', () => {
     expect(config.env_secrets).toEqual(['PYM_TEST_JWT_SECRET', 'PYM_TEST_REDIS_URL', 'PYM_TEST_AUDIENCE']);
   });
 
-  it('lists every substituted value, and jwt_secret, in secretValues', () => {
+  it('lists every substituted value, jwt_secret and the Redis URL password in secretValues', () => {
     const config = loadConfig({ cwd: fixture('secrets'), environment: ENVIRONMENT });
-    expect([...config.secretValues].sort()).toEqual([JWT, REDIS, 'users'].sort());
+    expect([...config.secretValues].sort()).toEqual([JWT, REDIS, 'users', 'redis-pass-from-env'].sort());
   });
 
   it('substitutes inside lists and deep objects, leaving the env_secrets list and unlisted names alone', () => {

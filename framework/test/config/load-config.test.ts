@@ -79,7 +79,7 @@ describe('loadConfig', () => {
       const config = loadConfig({ cwd: fixture('overlay'), env: 'prod', environment: {} });
       expect(config.port).toBe(80);
       expect(config.jwt_algorithms).toEqual(['HS512']);
-      expect(config.async).toEqual({ redis_url: 'redis://localhost:6379', prefix: 'prod' });
+      expect(config.async).toMatchObject({ redis_url: 'redis://localhost:6379', prefix: 'prod' });
     });
 
     it('is picked by PYM_ENV too, and ignored for another env', () => {
