@@ -45,6 +45,8 @@ export { asyncTask } from './tasks/async-task.decorator';
 export type { AsyncTaskOptions } from './tasks/task-options';
 export { taskRef, isTaskRef, type TaskRef } from './tasks/task-ref';
 export { runTask } from './tasks/run-task';
+/** Release the task queue connection (scripts that enqueue, then exit). */
+export { closeTaskBackend as closeTasks } from './tasks/task-backend';
 export { startWorker, type StartWorkerOptions, type RunningWorker } from './tasks/start-worker';
 export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected } from './tasks/task-errors';
 export type { ServiceHooks } from './config/load-hooks';

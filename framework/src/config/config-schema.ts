@@ -43,6 +43,12 @@ export const asyncSectionSchema = z.strictObject({
   refreshed_token_lifetime: positiveInt.default(300),
   /** Seconds a worker waits for its active tasks on SIGTERM before leaving them to another worker. @defaultValue 30 */
   shutdown_timeout: z.number().positive().default(30),
+  /**
+   * Milliseconds a worker holds the lock of a running task (renewed every half of it). A worker that dies
+   * mid-task leaves a lock that expires after this long; another worker then picks the task up (checked
+   * every lock_duration ms). @defaultValue 30000
+   */
+  lock_duration: z.number().int().min(500).default(30000),
   /** Seconds finished tasks are kept (their status stays readable). @defaultValue 86400 */
   keep_finished: positiveInt.default(86400),
 });

@@ -6,6 +6,7 @@ import { currentContext } from '../context/request-context';
 import { isPymError } from '../errors/pym-error';
 import { getLogger } from '../logging/logger';
 import { registryModelCodec } from '../models/task-model-codec';
+import { createBullmqBackend } from './bullmq-backend';
 import { sealEnvelope, type TaskContext } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { serializeArgs } from './serialize-args';
@@ -58,7 +59,8 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   const logger = getLogger();
   try {
     await withTimeout(
-      getTaskBackend().add(job),
+      // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
+      getTaskBackend(() => createBullmqBackend(config, logger)).add(job),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );

@@ -66,6 +66,8 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       connection: openRedis(config.async.redis_url, 'worker', logger),
       prefix: config.async.prefix,
       concurrency: config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency,
+      lockDuration: config.async.lock_duration,
+      stalledInterval: config.async.lock_duration,
     });
     worker.on('error', (error) => logger.warn({ queue, err: { message: error.message } }, 'worker error'));
     return worker;

@@ -37,11 +37,15 @@ export function setTaskBackendFactory(make: () => TaskBackend): void {
   factory = make;
 }
 
-/** The current backend, created on first use. */
-export function getTaskBackend(): TaskBackend {
+/**
+ * The current backend, created on first use by the installed factory, else by `fallback` (how a plain
+ * script, which never called createApp() or startWorker(), gets one).
+ */
+export function getTaskBackend(fallback?: () => TaskBackend): TaskBackend {
   if (!current) {
-    if (!factory) throw new Error('No task backend: call createApp() or startWorker() before calling a task');
-    current = factory();
+    const make = factory ?? fallback;
+    if (!make) throw new Error('No task backend: call createApp() or startWorker() before calling a task');
+    current = make();
   }
   return current;
 }

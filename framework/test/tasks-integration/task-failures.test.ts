@@ -1,0 +1,207 @@
+// Failing tasks and forged jobs in a real worker: retries, single reports, refused envelopes, nothing readable in Redis.
+import type { PymProcess } from '../helpers/spawn-pym';
+import { loadConfig } from '../../src/config/load-config';
+import { sealEnvelope, type SealedEnvelope, type TaskEnvelope } from '../../src/tasks/envelope';
+import { envelopeKeysFor } from '../../src/tasks/envelope-keys-from-config';
+import {
+  claimsOf,
+  createTaskFixture,
+  post,
+  startService,
+  startWorkerProcess,
+  tokenFor,
+  uniqueTag,
+  type TaskFixture,
+  type WorkerProcess,
+} from './tasks-harness';
+
+// Spawning pym processes takes seconds, more on a loaded machine.
+jest.setTimeout(60_000);
+
+let fixture: TaskFixture;
+let service: PymProcess;
+let worker: WorkerProcess;
+
+beforeAll(async () => {
+  fixture = createTaskFixture({ async: { refresh_expired_tokens: false } });
+  [service, worker] = await Promise.all([startService(fixture), startWorkerProcess(fixture)]);
+});
+
+afterAll(async () => {
+  await service?.stop();
+  if (worker) {
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+  }
+  await fixture?.close();
+});
+
+/** A failed job's final state, attempts and the reports the hooks module wrote for it (waiting for the first). */
+async function failureOf(jobId: string) {
+  const outcome = await fixture.jobOutcome(jobId);
+  const job = await fixture.job(jobId);
+  const firstReport = await fixture.nextRecord('report', jobId);
+  const moreReports = await fixture.redis.llen(fixture.key('report', jobId));
+  return { outcome, state: await job.getState(), attemptsMade: job.attemptsMade, firstReport, moreReports };
+}
+
+describe('a task that throws', () => {
+  test.concurrent('is retried per its policy (3 attempts), then failed and reported once with its name, job id and error_id', async () => {
+    const tag = uniqueTag('crash');
+    const response = await post(service.url, '/v1/failing', { tag, mode: 'crash' }, { token: tokenFor('user-crash') });
+    expect(response.status).toBe(202);
+    const jobId = response.body.task.id as string;
+    const failure = await failureOf(jobId);
+
+    expect(failure.outcome.state).toBe('failed');
+    expect(failure.state).toBe('failed');
+    expect(failure.attemptsMade).toBe(3);
+    expect(await fixture.counter('attempts', tag)).toBe(3);
+    expect(failure.firstReport).toMatchObject({
+      pid: worker.pid,
+      code: 'SERVER_ERROR',
+      status: 500,
+      task: { name: 'Failing.crash', jobId, attempt: 3, userId: 'user-crash' },
+    });
+    expect(failure.firstReport.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(failure.moreReports).toBe(0);
+  });
+
+  test.concurrent('throwing a 4xx PymError (422) is not retried, and is reported once', async () => {
+    const tag = uniqueTag('reject');
+    const response = await post(service.url, '/v1/failing', { tag, mode: 'reject' }, { token: tokenFor('user-reject') });
+    expect(response.status).toBe(202);
+    const jobId = response.body.task.id as string;
+    const failure = await failureOf(jobId);
+
+    expect(failure.state).toBe('failed');
+    expect(failure.attemptsMade).toBe(1);
+    expect(await fixture.counter('attempts', tag)).toBe(1);
+    expect(failure.firstReport).toMatchObject({ code: 'ORDER_REJECTED', status: 422, task: { name: 'Failing.reject', jobId, attempt: 1 } });
+    expect(failure.moreReports).toBe(0);
+  });
+
+  test.concurrent('with refresh_expired_tokens off, a caller token expired before the run fails it with TOKEN_EXPIRED, unretried', async () => {
+    const tag = uniqueTag('expired');
+    const response = await post(service.url, '/v1/after-token-expiry', { tag }, { token: tokenFor('user-late', { expiresIn: 2 }) });
+    expect(response.status).toBe(202);
+    const jobId = response.body.task.id as string;
+    const failure = await failureOf(jobId);
+
+    expect(failure.state).toBe('failed');
+    expect(failure.attemptsMade).toBe(1);
+    expect(failure.firstReport).toMatchObject({ code: 'TOKEN_EXPIRED', task: { name: 'Probe.afterTokenExpiry', jobId, userId: 'user-late' } });
+    expect(failure.moreReports).toBe(0);
+    expect(await fixture.redis.exists(fixture.key('token', tag))).toBe(0); // the task body never ran
+  });
+});
+
+describe('a job added to the queue by hand', () => {
+  const config = () => loadConfig({ configPath: fixture.configPath, environment: {} });
+  const victimToken = () => tokenFor('user-victim');
+
+  /** A correctly sealed, plain (readable) envelope of Probe.observe(tag), as the service itself would make it. */
+  function sealedObserve(tag: string): SealedEnvelope {
+    const token = victimToken();
+    const envelope: TaskEnvelope = {
+      v: 1,
+      task: 'Probe.observe',
+      args: [tag],
+      context: { token, claims: claimsOf(token), requestId: 'req-forged', url: '/v1/observe', method: 'POST', enqueuedAt: Date.now() },
+    };
+    return sealEnvelope(envelope, envelopeKeysFor(config()), { encrypt: false });
+  }
+
+  /** The same sealed envelope with its payload changed (the seal kept). */
+  function altered(sealed: SealedEnvelope, change: (envelope: TaskEnvelope) => void): SealedEnvelope {
+    const envelope = JSON.parse(sealed.payload) as TaskEnvelope;
+    change(envelope);
+    return { ...sealed, payload: JSON.stringify(envelope) };
+  }
+
+  async function addByHand(name: string, data: unknown): Promise<string> {
+    const job = await fixture.queue().add(name, data, { jobId: uniqueTag('forged'), attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    return job.id!;
+  }
+
+  test.concurrent('runs when its envelope is authentic (control case of the forgeries below)', async () => {
+    const tag = uniqueTag('authentic');
+    const jobId = await addByHand('Probe.observe', sealedObserve(tag));
+    expect((await fixture.jobOutcome(jobId)).state).toBe('completed');
+    expect(await fixture.nextRecord('observe', tag)).toMatchObject({ userId: 'user-victim', requestId: 'req-forged' });
+  });
+
+  const forgeries: [string, (tag: string) => { name: string; data: unknown; sideEffectTags: string[] }][] = [
+    [
+      'a changed user id in a plain envelope',
+      (tag) => ({
+        name: 'Probe.observe',
+        data: altered(sealedObserve(tag), (envelope) => {
+          envelope.context.claims = { ...envelope.context.claims, sub: 'user-admin' };
+        }),
+        sideEffectTags: [tag],
+      }),
+    ],
+    [
+      'a changed argument',
+      (tag) => ({
+        name: 'Probe.observe',
+        data: altered(sealedObserve(tag), (envelope) => {
+          envelope.args = [`${tag}-changed`];
+        }),
+        sideEffectTags: [tag, `${tag}-changed`],
+      }),
+    ],
+    [
+      'no seal',
+      (tag) => {
+        const { seal: _seal, ...unsealed } = sealedObserve(tag);
+        return { name: 'Probe.observe', data: unsealed, sideEffectTags: [tag] };
+      },
+    ],
+    [
+      'a bare envelope (never sealed)',
+      (tag) => ({ name: 'Probe.observe', data: { v: 1, task: 'Probe.observe', args: [tag], context: { enqueuedAt: Date.now() } }, sideEffectTags: [tag] }),
+    ],
+    [
+      'a sealed envelope replayed under another task name',
+      (tag) => ({ name: 'Probe.delayed', data: sealedObserve(tag), sideEffectTags: [tag] }),
+    ],
+  ];
+
+  test.concurrent.each(forgeries)('with %s is never executed: failed at once, without retry', async (_, forge) => {
+    const tag = uniqueTag('forged');
+    const { name, data, sideEffectTags } = forge(tag);
+    const jobId = await addByHand(name, data);
+    const outcome = await fixture.jobOutcome(jobId);
+    const job = await fixture.job(jobId);
+
+    expect(outcome.state).toBe('failed');
+    expect(outcome.reason).toMatch(/TASK_ENVELOPE_REJECTED/);
+    expect(job.attemptsMade).toBe(1);
+    expect(await job.getState()).toBe('failed');
+    for (const sideEffect of sideEffectTags) {
+      expect(await fixture.redis.exists(fixture.key('observe', sideEffect), fixture.key('delayed', sideEffect))).toBe(0);
+      expect(await fixture.counter('observe-started', sideEffect)).toBe(0);
+    }
+    expect(await fixture.nextRecord('report', jobId)).toMatchObject({ code: 'TASK_ENVELOPE_REJECTED', task: { jobId } });
+  });
+
+  test.concurrent('with encryption on (the default), the raw job hash holds no token, claims or argument value', async () => {
+    const tag = uniqueTag('secret-argument');
+    const token = tokenFor('user-private', { data: { email: 'private@example.com' } });
+    const requestId = uniqueTag('private-req');
+    const response = await post(service.url, '/v1/observe', { tag }, { token, requestId });
+    expect(response.status).toBe(202);
+    await fixture.nextRecord('observe', tag); // it ran: the worker could open it
+    const jobId = response.body.task.id as string;
+
+    const hash = await fixture.redis.hgetall(`${fixture.prefix}:tasks:${jobId}`);
+    expect(hash.name).toBe('Probe.observe');
+    const raw = JSON.stringify(hash);
+    for (const secret of [token, token.split('.')[1], tag, 'user-private', 'private@example.com', requestId]) {
+      expect(raw).not.toContain(secret);
+    }
+    expect(JSON.parse(hash.data)).toEqual({ v: 1, alg: 'A256GCM+HS256', payload: expect.any(String), iv: expect.any(String), tag: expect.any(String), seal: expect.any(String) });
+  });
+});

@@ -1,0 +1,79 @@
+// Worker processes dying and stopping: a SIGKILLed task is finished by another worker, SIGTERM waits; plus enqueue from a script.
+import { loadConfig, setConfig, taskRef } from '@pym/framework';
+import { closeTaskBackend } from '../../src/tasks/task-backend';
+import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
+import { createTaskFixture, killAll, startWorkerProcess, uniqueTag, type TaskFixture, type WorkerProcess } from './tasks-harness';
+
+// Spawning pym processes takes seconds, more on a loaded machine.
+jest.setTimeout(60_000);
+
+let fixture: TaskFixture;
+let workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  // A short lock, so that a dead worker's task is handed to another one within seconds (default 30 s).
+  fixture = createTaskFixture({ async: { lock_duration: 2000 } });
+  workers = await Promise.all([startWorkerProcess(fixture), startWorkerProcess(fixture)]);
+  // This test process plays a plain script: config loaded and set, no request or task context.
+  setConfig(loadConfig({ configPath: fixture.configPath, environment: {} }));
+});
+
+afterAll(async () => {
+  await closeTaskBackend();
+  await killAll(workers);
+  await fixture?.close();
+});
+
+/** The worker that logged `pid`, and the others. */
+function split(pid: number) {
+  const worker = workers.find((candidate) => candidate.pid === pid);
+  if (!worker) throw new Error(`no worker of this test has pid ${pid}`);
+  return { worker, others: workers.filter((candidate) => candidate !== worker) };
+}
+
+test('a task called outside any request or task (a script) is enqueued, and runs with an empty identity', async () => {
+  const tag = uniqueTag('script');
+  const ref = await taskRef(Probe.observe(tag));
+  expect(ref).toEqual({ id: expect.any(String), name: 'Probe.observe', statusUrl: `/tasks/${ref.id}` });
+  const report = await fixture.nextRecord('observe', tag);
+  expect(workers.map((worker) => worker.pid)).toContain(report.pid);
+  expect(report.pid).not.toBe(process.pid);
+  expect(report).toMatchObject({ userId: null, claims: null, token: null, requestId: '', url: '', method: '' });
+});
+
+test('a worker SIGKILLed in the middle of a task: another worker runs it to completion, once', async () => {
+  const tag = uniqueTag('killed');
+  const ref = await taskRef(Probe.hold(tag));
+  const first = await fixture.nextRecord('started', tag);
+  const { worker: victim, others } = split(first.pid);
+
+  victim.child.kill('SIGKILL');
+  expect(await victim.exited).toBeNull();
+  // BullMQ's stalled-job recovery hands the task to the surviving worker once the dead one's lock expires.
+  const second = await fixture.nextRecord('started', tag, 20);
+  expect(others.map((worker) => worker.pid)).toContain(second.pid);
+  await fixture.signal('release', tag);
+
+  expect(await fixture.nextRecord('done', tag)).toEqual({ pid: second.pid, completions: 1 });
+  expect(await fixture.jobOutcome(ref.id)).toEqual({ state: 'completed' });
+  expect(await fixture.counter('completions', tag)).toBe(1);
+  workers = others;
+});
+
+test('SIGTERM with a task running: the task completes, then the worker exits with code 0', async () => {
+  const tag = uniqueTag('graceful');
+  const ref = await taskRef(Probe.hold(tag));
+  const started = await fixture.nextRecord('started', tag);
+  const { worker } = split(started.pid);
+
+  worker.child.kill('SIGTERM');
+  await worker.waitForLine((line) => line.includes('worker finishing active tasks'), 'the SIGTERM log line');
+  expect(worker.child.exitCode).toBeNull(); // still running: its task has not finished
+  await fixture.signal('release', tag);
+
+  expect(await worker.exited).toBe(0);
+  // Finished before the exit: already recorded and completed when the process is gone.
+  expect(await fixture.redis.lrange(fixture.key('done', tag), 0, -1)).toEqual([JSON.stringify({ pid: worker.pid, completions: 1 })]);
+  expect(await (await fixture.job(ref.id)).getState()).toBe('completed');
+  expect(JSON.parse(await worker.waitForLine((line) => line.includes('worker stopped')))).toMatchObject({ clean: true });
+});
