@@ -1,0 +1,116 @@
+// Test helper: the fixture service (framework/test/fixtures/service) served in-process on 127.0.0.1:0, logs captured.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { signToken } from '../../src/auth/generate-token';
+import type { GenerateTokenOptions } from '../../src/auth/generate-token';
+import { jwtSettingsFrom } from '../../src/auth/jwt-settings';
+import type { PymConfig } from '../../src/config/config-schema';
+import { loadConfig, type ConfigOverrides } from '../../src/config/load-config';
+import type { ErrorFormatter } from '../../src/errors/format-error';
+import type { ErrorReporter } from '../../src/errors/report-error';
+import { createApp } from '../../src/http/create-app';
+import { createLogger } from '../../src/logging/logger';
+
+/** The fixture service's root (its pym-config.yaml, apis/ and src/). */
+export const FIXTURE_SERVICE_ROOT = path.resolve(__dirname, '../fixtures/service');
+
+/** Options of `createTestApp`. */
+export interface TestAppOptions {
+  /** Config values that win over the fixture's pym-config.yaml, e.g. `{ debug: true }`. */
+  config?: ConfigOverrides;
+  /** The environment name. @defaultValue `test` */
+  env?: string;
+  reportError?: ErrorReporter;
+  formatError?: ErrorFormatter;
+}
+
+/** The fixture service, listening. */
+export interface TestApp {
+  /** e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  config: PymConfig;
+  /** Every log line written so far (raw JSON text, one per line). */
+  logLines(): string[];
+  /** Every log line written so far, parsed. */
+  logRecords(): Record<string, any>[];
+  /** Resolves with the first log record (already written or future) matching `predicate`. */
+  waitForLog(predicate: (record: Record<string, any>) => boolean): Promise<Record<string, any>>;
+  /** A valid token for `userId`, signed with the fixture's JWT settings. */
+  token(userId: string, options?: GenerateTokenOptions): string;
+  /** Stop listening, drop every connection and release what the app holds (its task queue connection). */
+  close(): Promise<void>;
+}
+
+/**
+ * Build the fixture service with `createApp` and listen on an ephemeral port of 127.0.0.1.
+ * Its logger writes JSON lines into memory (see `logLines()`).
+ *
+ * @example
+ * const app = await createTestApp({ config: { debug: true } });
+ * const res = await fetch(`${app.url}/ping`);
+ * await app.close();
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadConfig({
+    configPath: path.join(FIXTURE_SERVICE_ROOT, 'pym-config.yaml'),
+    env: options.env ?? 'test',
+    overrides: options.config,
+    environment: {},
+  });
+  const lines: string[] = [];
+  const waiters: { predicate: (record: Record<string, any>) => boolean; resolve: (record: Record<string, any>) => void }[] = [];
+  const onLine = (line: string): void => {
+    lines.push(line);
+    const record = JSON.parse(line) as Record<string, any>;
+    for (const waiter of [...waiters]) {
+      if (!waiter.predicate(record)) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(record);
+    }
+  };
+  let pending = '';
+  const destination = new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, callback) {
+      pending += chunk.toString();
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      for (const line of parts) if (line !== '') onLine(line);
+      callback();
+    },
+  });
+  const logger = createLogger({
+    level: config.log_level,
+    secretValues: config.secretValues,
+    destination,
+    base: { service: config.name },
+  });
+  const pymApp = await createApp({ config, logger, reportError: options.reportError, formatError: options.formatError });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = pymApp.app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const { port } = server.address() as AddressInfo;
+  const settings = jwtSettingsFrom(config);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    logLines: () => [...lines],
+    logRecords: () => lines.map((line) => JSON.parse(line) as Record<string, any>),
+    waitForLog: (predicate) =>
+      new Promise((resolve) => {
+        const seen = lines.map((line) => JSON.parse(line) as Record<string, any>).find(predicate);
+        if (seen) resolve(seen);
+        else waiters.push({ predicate, resolve });
+      }),
+    token: (userId, tokenOptions) => signToken(settings, userId, tokenOptions),
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      await pymApp.close();
+    },
+  };
+}
