@@ -77,7 +77,10 @@ function fromValidator(err: ValidatorErrorShape): PymError | undefined {
     case 413:
       return new PayloadTooLarge('The request body is too large', { cause: err });
     case 415:
-      return new UnsupportedMediaType(err.message, options);
+      return new UnsupportedMediaType(err.message, {
+        cause: err,
+        errors: [{ path: '/header/content-type', message: err.message }],
+      });
     default:
       return undefined;
   }

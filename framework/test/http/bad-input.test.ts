@@ -75,7 +75,8 @@ describe('body transport errors', () => {
   });
 
   test('a content type the operation does not declare → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    await expectPymError(postItem('name=hammer&kind=tool', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const response = await expectPymError(postItem('name=hammer&kind=tool', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(errorPaths(response.body)).toEqual(['/header/content-type']);
   });
 
   test('no body where one is required → 400 INVALID_PARAMETER at /body', async () => {
