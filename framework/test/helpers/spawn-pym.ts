@@ -47,11 +47,22 @@ export function runPym(args: string[], options: { cwd: string; env?: NodeJS.Proc
   });
 }
 
-/** Start `pym start` and resolve once it logs the URL it listens on. */
-export async function startPym(options: StartPymOptions): Promise<PymProcess> {
-  const child = spawn(process.execPath, [PYM_BIN, 'start', ...(options.args ?? ['--port', '0'])], {
+/** A spawned pym process whose stdout lines can be awaited. */
+export interface PymChild {
+  child: ChildProcess;
+  /** Every stdout line so far. */
+  lines: string[];
+  /** Resolves with the first line (already seen or future) matching `predicate`; rejects if the process exits first. */
+  waitForLine(predicate: (line: string) => boolean, what?: string): Promise<string>;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** Spawn `node bin/pym <args>` and follow its stdout line by line. */
+export function spawnPym(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): PymChild {
+  const child = spawn(process.execPath, [PYM_BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, PYM_ENV: 'test', ...options.env },
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -67,16 +78,31 @@ export async function startPym(options: StartPymOptions): Promise<PymProcess> {
       }
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const waitForLine = (predicate: (line: string) => boolean, what = 'a log line') =>
     new Promise<string>((resolve, reject) => {
       const seen = lines.find(predicate);
       if (seen !== undefined) return resolve(seen);
       waiters.push({ predicate, resolve });
       void exited.then((code) =>
-        reject(new Error(`pym exited (code ${code}) before ${what}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`)),
+        reject(
+          new Error(
+            `pym ${args[0]} exited (code ${code}, signal ${child.signalCode}) before ${what}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`,
+          ),
+        ),
       );
     });
+  return { child, lines, waitForLine, exited };
+}
+
+/** Start `pym start` and resolve once it logs the URL it listens on. */
+export async function startPym(options: StartPymOptions): Promise<PymProcess> {
+  const { child, lines, waitForLine, exited } = spawnPym(['start', ...(options.args ?? ['--port', '0'])], {
+    cwd: options.cwd,
+    env: { PYM_ENV: 'test', ...options.env },
+  });
   const listening = await waitForLine((line) => line.includes('listening on'), 'listening');
   const url = (JSON.parse(listening) as { url: string }).url;
   const stop = async () => {

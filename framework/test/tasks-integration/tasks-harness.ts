@@ -1,16 +1,15 @@
 // Harness of the task integration tests: a per-file copy of the tasks fixture config, pym processes, Redis and BullMQ helpers.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import yaml from 'js-yaml';
 import jwt from 'jsonwebtoken';
-import { PYM_BIN, startPym, type PymProcess } from '../helpers/spawn-pym';
+import { spawnPym, startPym, type PymProcess } from '../helpers/spawn-pym';
 
 /** The fixture service: its specs, handlers, tasks and hooks. */
 export const FIXTURE_DIR = path.resolve(__dirname, '../fixtures/tasks-service');
@@ -242,34 +241,10 @@ export interface WorkerProcess {
 
 /** Spawn `pym worker` on the fixture copy and resolve once it logs "worker ready". */
 export async function startWorkerProcess(fixture: TaskFixture, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [PYM_BIN, 'worker', '--config', fixture.configPath], {
+  const { child, lines, waitForLine, exited } = spawnPym(['worker', '--config', fixture.configPath], {
     cwd: FIXTURE_DIR,
-    env: { ...process.env, ...CLEAN_ENV, PYM_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...CLEAN_ENV, PYM_ENV: 'test', ...env },
   });
-  const lines: string[] = [];
-  const waiters: { predicate: (line: string) => boolean; resolve: (line: string) => void }[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(line);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(line)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitForLine = (predicate: (line: string) => boolean, what = 'a log line') =>
-    new Promise<string>((resolve, reject) => {
-      const seen = lines.find(predicate);
-      if (seen !== undefined) return resolve(seen);
-      waiters.push({ predicate, resolve });
-      void exited.then((code) =>
-        reject(new Error(`pym worker exited (code ${code}) before ${what}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`)),
-      );
-    });
   const ready = await waitForLine((line) => line.includes('worker ready'), 'worker ready');
   return { child, pid: (JSON.parse(ready) as { pid: number }).pid, lines, waitForLine, exited };
 }
