@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
+import { loadConfig } from '../config/load-config';
 import { loadServiceHooks } from '../config/load-hooks';
 import { createApp } from '../http/create-app';
 import { serve } from '../http/serve';
@@ -48,12 +49,9 @@ function redactUrl(url: string): string {
 
 /** Start the HTTP server; resolves once it listens (the process then lives until a signal). */
 export async function startCommand(options: StartOptions): Promise<void> {
-  registerTypeScriptLoader();
-  const pymApp = await createApp({
-    configPath: options.config,
-    env: options.env,
-    overrides: { port: options.port, host: options.host },
-  });
+  const loaded = loadConfig({ configPath: options.config, env: options.env, overrides: { port: options.port, host: options.host } });
+  registerTypeScriptLoader(loaded.srcDir);
+  const pymApp = await createApp({ config: loaded });
   const { app, config, logger, operations } = pymApp;
   const redisUp = await checkTaskQueue(config, logger);
   let workers: SupervisedWorkers | undefined;

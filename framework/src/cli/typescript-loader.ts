@@ -1,22 +1,34 @@
 // Lets `pym` import handler, task and model modules written in TypeScript without a build step (tsx).
+import fs from 'node:fs';
+import path from 'node:path';
 
 let registered = false;
 
-/**
- * Whether `require()` in this module is Node's CommonJS loader. Under jest it is jest's own module runtime
- * (which transforms TypeScript itself and has an empty `require.extensions`). Checked this way rather than
- * with JEST_WORKER_ID, which child processes spawned by a test (e.g. `pym start`) inherit.
- */
-function nodeLoaderInCharge(): boolean {
-  return Object.hasOwn(require.extensions, '.js');
+/** The tsconfig.json nearest to `dir`, walking up. */
+function nearestTsconfig(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const candidate = path.join(current, 'tsconfig.json');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(current) === current) return undefined;
+  }
 }
 
 /**
  * Register tsx's CommonJS hook once, so `require()` of `.ts` modules works in `pym start` and `pym worker`.
- * Skipped inside jest's module runtime and when PYM_NO_TS_LOADER=1 (compiled deployments).
+ * tsx compiles with the tsconfig.json nearest to the service's source root (so `experimentalDecorators`
+ * applies to task modules), unless TSX_TSCONFIG_PATH says otherwise; worker processes inherit the choice.
+ * Skipped inside jest's own module loader (which transforms TypeScript itself) and when
+ * PYM_NO_TS_LOADER=1 (compiled deployments).
  */
-export function registerTypeScriptLoader(): void {
-  if (registered || !nodeLoaderInCharge() || process.env.PYM_NO_TS_LOADER === '1') return;
+export function registerTypeScriptLoader(srcDir?: string): void {
+  // Checked this way rather than with JEST_WORKER_ID, which processes spawned by a test inherit: under jest's
+  // module runtime (which transforms TypeScript itself) require.extensions has no '.js'.
+  const nodeLoaderInCharge = Object.hasOwn(require.extensions, '.js');
+  if (registered || !nodeLoaderInCharge || process.env.PYM_NO_TS_LOADER === '1') return;
+  if (srcDir && !process.env.TSX_TSCONFIG_PATH) {
+    const tsconfig = nearestTsconfig(srcDir);
+    if (tsconfig) process.env.TSX_TSCONFIG_PATH = tsconfig;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('tsx/cjs/api') as { register: () => void }).register();
   registered = true;

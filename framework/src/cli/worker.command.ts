@@ -1,5 +1,6 @@
 // `pym worker`: run the service's task workers (no HTTP); SIGTERM lets active tasks finish first.
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load-config';
 import { getLogger } from '../logging/logger';
 import { startWorker } from '../tasks/start-worker';
 import { parsePositiveInt } from './parse-options';
@@ -13,8 +14,9 @@ interface WorkerOptions {
 
 /** Start consuming; resolves once the workers are ready (the process then lives until a signal). */
 export async function workerCommand(options: WorkerOptions): Promise<void> {
-  registerTypeScriptLoader();
-  const worker = await startWorker({ configPath: options.config, env: options.env, concurrency: options.concurrency });
+  const config = loadConfig({ configPath: options.config, env: options.env });
+  registerTypeScriptLoader(config.srcDir);
+  const worker = await startWorker({ config, concurrency: options.concurrency });
   const logger = getLogger();
   logger.info({ pid: process.pid, queues: worker.queues, tasks: worker.tasks }, `worker ready (pid ${process.pid}, ${worker.tasks.length} tasks)`);
   const shutdown = (signal: NodeJS.Signals) => {

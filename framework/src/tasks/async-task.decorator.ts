@@ -21,6 +21,13 @@ import { ASYNC_TASK_METADATA, checkTaskOptions, type AsyncTaskOptions, type Task
 export function asyncTask(delayOrOptions: number | AsyncTaskOptions = {}): MethodDecorator {
   const options: AsyncTaskOptions = typeof delayOrOptions === 'number' ? { delay: delayOrOptions } : { ...delayOrOptions };
   return (target, propertyKey, descriptor) => {
+    if (descriptor === undefined && typeof propertyKey === 'object') {
+      // Called as a standard (TC39) decorator: (value, context).
+      throw new TypeError(
+        '@asyncTask needs TypeScript\'s legacy decorators: set "experimentalDecorators": true in the tsconfig.json ' +
+          'that compiles this module (pym start/worker use the tsconfig.json nearest to the service\'s src)',
+      );
+    }
     const methodName = String(propertyKey);
     if (typeof target !== 'function') {
       const className = (target as { constructor?: { name?: string } }).constructor?.name ?? 'the class';
