@@ -1,4 +1,4 @@
-// The library's lending rules: loan length, how many books a member may hold, and a loan's status.
+// The library's lending rules: loan length, closing time, how many books a member may hold, and a loan's status.
 import type { LoanRecord } from './store/loan-store';
 
 /** Loan length when the request does not say (the spec's default for `days`). */
@@ -7,12 +7,8 @@ export const DEFAULT_LOAN_DAYS = 14;
 /** How many books one member may have on loan at once. */
 export const MAX_ACTIVE_LOANS = 5;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The due date of a loan of `days` days starting at `from`. */
-export function dueDate(from: Date, days: number): Date {
-  return new Date(from.getTime() + days * DAY_MS);
-}
+/** The library closes at 18:00 UTC: a loan is due back by closing time on its last day. */
+export const CLOSING_HOUR_UTC = 18;
 
 /** A loan's state at `now`: `returned` once given back, `overdue` past its due date, else `active`. */
 export function loanStatus(loan: LoanRecord, now: Date = new Date()): 'active' | 'overdue' | 'returned' {

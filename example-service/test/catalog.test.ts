@@ -1,5 +1,5 @@
 // Acceptance: the catalogue API (apis/catalog.yaml) over HTTP, against `pym start` of the example service.
-import { startLibrary, tokenFor, type Json, type LibraryService } from './helpers/library-service';
+import { SHUTDOWN_TIMEOUT_MS, STARTUP_TIMEOUT_MS, startLibrary, tokenFor, type Json, type LibraryService } from './helpers/library-service';
 
 let library: LibraryService;
 let librarian: string;
@@ -7,11 +7,11 @@ let member: string;
 
 beforeAll(async () => {
   [library, librarian, member] = await Promise.all([startLibrary(), tokenFor('alice', { role: 'librarian' }), tokenFor('bob')]);
-});
+}, STARTUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await library?.stop();
-});
+}, SHUTDOWN_TIMEOUT_MS);
 
 const titles = (books: Json[]) => books.map((book) => book.title);
 

@@ -1,28 +1,39 @@
 // Acceptance: the lending API (apis/lending.yaml) over HTTP: borrow, list, read, return, and the rules around them.
-import { startLibrary, tokenFor, type Json, type LibraryService } from './helpers/library-service';
+import { SHUTDOWN_TIMEOUT_MS, STARTUP_TIMEOUT_MS, startLibrary, tokenFor, type Json, type LibraryService } from './helpers/library-service';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The library's rule, computed here independently of the service: a loan is due by closing time
+ * (18:00 UTC) on its last day, `days` calendar days after it was borrowed.
+ */
+function closingTimeAfter(borrowedAt: string, days: number): string {
+  const due = new Date(borrowedAt);
+  due.setUTCDate(due.getUTCDate() + days);
+  due.setUTCHours(18, 0, 0, 0);
+  return due.toISOString();
+}
 /** A well-formed loan id that no loan has. */
 const SOME_LOAN_ID = '00000000-0000-4000-8000-000000000000';
 
 let library: LibraryService;
-/** alice is a librarian (and borrows books too); bob and carol are members. */
+/** alice is a librarian (and borrows books too); bob, carol and dave are members. */
 let alice: string;
 let bob: string;
 let carol: string;
+let dave: string;
 
 beforeAll(async () => {
-  [library, alice, bob, carol] = await Promise.all([
+  [library, alice, bob, carol, dave] = await Promise.all([
     startLibrary(),
     tokenFor('alice', { role: 'librarian' }),
     tokenFor('bob'),
     tokenFor('carol'),
+    tokenFor('dave'),
   ]);
-});
+}, STARTUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await library?.stop();
-});
+}, SHUTDOWN_TIMEOUT_MS);
 
 /** Borrow `bookId` as `token` and expect success; returns the loan. */
 async function borrow(bookId: string, token: string, days?: number): Promise<Json> {
@@ -56,7 +67,7 @@ describe('borrowing and returning a book', () => {
       borrowedAt: expect.any(String),
       dueAt: expect.any(String),
     });
-    expect(Date.parse(loan.dueAt) - Date.parse(loan.borrowedAt)).toBe(7 * DAY_MS);
+    expect(loan.dueAt).toBe(closingTimeAfter(loan.borrowedAt, 7));
     expect(borrowed.headers.get('location')).toBe(`/v1/loans/${loan.id}`);
 
     // The Location is readable, and the loan is in her list.
@@ -94,9 +105,21 @@ describe('borrowing and returning a book', () => {
 
   test('a loan lasts 14 days when the request does not say', async () => {
     const loan = await borrow('the-hobbit', bob);
-    expect(Date.parse(loan.dueAt) - Date.parse(loan.borrowedAt)).toBe(14 * DAY_MS);
+    expect(loan.dueAt).toBe(closingTimeAfter(loan.borrowedAt, 14));
     await library.post(`/v1/loans/${loan.id}/return`, undefined, bob);
   });
+
+  test.each([1, 30, 60])(
+    'a %i-day loan is due by closing time (18:00 UTC) on its last day: LoanRequest.dueDate(), the x-parent method createLoan calls',
+    async (days) => {
+      const loan = await borrow(await addBook(`Due Date Book ${days}`), dave, days);
+      expect(loan.dueAt).toBe(closingTimeAfter(loan.borrowedAt, days));
+      expect(loan.dueAt.endsWith('T18:00:00.000Z')).toBe(true);
+      // The due date is stored with the loan, not recomputed: reading the loan gives the same one.
+      expect((await library.get(`/v1/loans/${loan.id}`, dave)).body.dueAt).toBe(loan.dueAt);
+      await library.post(`/v1/loans/${loan.id}/return`, undefined, dave);
+    },
+  );
 
   test('returning a loan twice is 409 LOAN_ALREADY_RETURNED', async () => {
     const loan = await borrow(await addBook('Twice Returned'), bob);

@@ -1,15 +1,15 @@
 // Acceptance: the members API (apis/members.yaml) over HTTP: sign up, then read one's profile with the token.
-import { startLibrary, tokenFor, type Json, type LibraryService } from './helpers/library-service';
+import { SHUTDOWN_TIMEOUT_MS, STARTUP_TIMEOUT_MS, startLibrary, tokenFor, type Json, type LibraryService } from './helpers/library-service';
 
 let library: LibraryService;
 
 beforeAll(async () => {
   library = await startLibrary();
-});
+}, STARTUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await library?.stop();
-});
+}, SHUTDOWN_TIMEOUT_MS);
 
 /** The claims of a JWT, read without verifying it (the service verifies; the test only looks). */
 function claimsOf(token: string): Json {

@@ -27,10 +27,10 @@ export function callerRole(): Role {
  *
  * @throws LIBRARIAN_ONLY (403)
  * @example
- * export async function deleteBook({ params }: HandlerInput) {
+ * export const deleteBook: Handler<'deleteBook'> = async ({ params }) => {
  *   requireLibrarian();
  *   // …
- * }
+ * };
  */
 export function requireLibrarian(): void {
   if (callerRole() !== 'librarian') {

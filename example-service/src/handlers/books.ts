@@ -1,46 +1,18 @@
 // Handlers of the catalogue API (apis/catalog.yaml): search and read books; librarians add and remove them.
 import { randomBytes } from 'node:crypto';
-import { created, getLogger, noContent, type HandlerInput } from '@pym/framework';
+import { created, getLogger, noContent } from '@pym/framework';
+import { Book, type Handler } from '../../apis/catalog.models';
 import { callerId, requireLibrarian } from '../auth/caller';
 import { BookNotFound, BookOnLoan } from '../errors';
-import { stores, type AuthorRecord, type BookRecord, type Genre } from '../store';
+import { stores, type BookRecord } from '../store';
 import { bookUrl } from '../urls';
-
-/** A book as the API shows it (schema `Book`). */
-export interface BookView extends BookRecord {
-  /** False while the book is on loan. */
-  available: boolean;
-}
-
-/** Query parameters of `GET /books` (validated and coerced by pym: `limit` is a number, `available` a boolean). */
-export interface ListBooksParams {
-  q?: string;
-  author?: string;
-  genre?: Genre;
-  available?: boolean;
-  limit?: number;
-  offset?: number;
-}
-
-/** The body of `POST /books` (schema `NewBook`). */
-export interface NewBookBody {
-  title: string;
-  authors: AuthorRecord[];
-  genre: Genre;
-  publishedYear: number;
-  isbn?: string;
-}
-
-/** Path parameters of `/books/{bookId}`. */
-export interface BookPathParams {
-  bookId: string;
-}
 
 /** The spec's defaults, for when a parameter is absent. */
 const DEFAULT_LIMIT = 20;
 
-function toBookView(book: BookRecord, available: boolean): BookView {
-  return { ...book, available };
+/** A stored book as the API shows it: a `Book` model instance, with whether it can be borrowed now. */
+function toBook(book: BookRecord, available: boolean): Book {
+  return new Book({ ...book, available });
 }
 
 async function isAvailable(bookId: string): Promise<boolean> {
@@ -67,36 +39,36 @@ function newBookId(title: string): string {
  * `GET /books`: the books matching every filter, sorted by title, one page at a time.
  * Availability is checked for every match before paging, so `available=true` pages stay full.
  */
-export async function listBooks({ params }: HandlerInput<undefined, ListBooksParams>) {
+export const listBooks: Handler<'listBooks'> = async ({ params }) => {
   const limit = params.limit ?? DEFAULT_LIMIT;
   const offset = params.offset ?? 0;
   const matches = await stores.books.find({ q: params.q, author: params.author, genre: params.genre });
-  const books = await Promise.all(matches.map(async (book) => toBookView(book, await isAvailable(book.id))));
+  const books = await Promise.all(matches.map(async (book) => toBook(book, await isAvailable(book.id))));
   const selected = params.available === undefined ? books : books.filter((book) => book.available === params.available);
   const nextOffset = offset + limit < selected.length ? offset + limit : undefined;
   return {
     items: selected.slice(offset, offset + limit),
     page: { limit, offset, total: selected.length, ...(nextOffset !== undefined && { nextOffset }) },
   };
-}
+};
 
 /**
  * `GET /books/{bookId}`: one book.
  *
  * @throws BOOK_NOT_FOUND (404)
  */
-export async function getBook({ params }: HandlerInput<undefined, BookPathParams>) {
+export const getBook: Handler<'getBook'> = async ({ params }) => {
   const book = await stores.books.get(params.bookId);
   if (book === undefined) throw new BookNotFound(`No book with id ${params.bookId}`);
-  return toBookView(book, await isAvailable(book.id));
-}
+  return toBook(book, await isAvailable(book.id));
+};
 
 /**
  * `POST /books`: add a book to the catalogue; 201 with its URL in `Location`.
  *
  * @throws LIBRARIAN_ONLY (403) unless the caller's token says `role: librarian`.
  */
-export async function createBook({ body }: HandlerInput<NewBookBody>) {
+export const createBook: Handler<'createBook'> = async ({ body }) => {
   requireLibrarian();
   const book: BookRecord = {
     id: newBookId(body.title),
@@ -109,15 +81,15 @@ export async function createBook({ body }: HandlerInput<NewBookBody>) {
   };
   while (!(await stores.books.add(book))) book.id = newBookId(body.title);
   getLogger().info({ bookId: book.id, librarian: callerId() }, 'book added to the catalogue');
-  return created(toBookView(book, true), bookUrl(book.id));
-}
+  return created(toBook(book, true), bookUrl(book.id));
+};
 
 /**
  * `DELETE /books/{bookId}`: remove a book from the catalogue; 204.
  *
  * @throws LIBRARIAN_ONLY (403), BOOK_NOT_FOUND (404), BOOK_ON_LOAN (409) while someone has it.
  */
-export async function deleteBook({ params }: HandlerInput<undefined, BookPathParams>) {
+export const deleteBook: Handler<'deleteBook'> = async ({ params }) => {
   requireLibrarian();
   const book = await stores.books.get(params.bookId);
   if (book === undefined) throw new BookNotFound(`No book with id ${params.bookId}`);
@@ -130,4 +102,4 @@ export async function deleteBook({ params }: HandlerInput<undefined, BookPathPar
   await stores.books.remove(book.id);
   getLogger().info({ bookId: book.id, librarian: callerId() }, 'book removed from the catalogue');
   return noContent();
-}
+};

@@ -1,41 +1,19 @@
 // Handlers of the lending API (apis/lending.yaml): borrow a book, list and read one's loans, return a book.
 import { randomUUID } from 'node:crypto';
-import { created, getLogger, type HandlerInput } from '@pym/framework';
+import { created, getLogger } from '@pym/framework';
+import { Loan, type Handler } from '../../apis/lending.models';
 import { callerId } from '../auth/caller';
 import { BookNotAvailable, BookNotFound, LoanAlreadyReturned, LoanLimitReached, LoanNotFound } from '../errors';
-import { DEFAULT_LOAN_DAYS, dueDate, isOpen, loanStatus, MAX_ACTIVE_LOANS } from '../lending-policy';
+import { humanDate } from '../human-date';
+import { isOpen, loanStatus, MAX_ACTIVE_LOANS } from '../lending-policy';
+import { enqueueNotification } from '../notifications/enqueue-notification';
 import { stores, type LoanRecord } from '../store';
+import { Reminders } from '../tasks/reminders';
 import { loanUrl } from '../urls';
 
-/** A loan as the API shows it (schema `Loan`). */
-export interface LoanView extends LoanRecord {
-  status: 'active' | 'overdue' | 'returned';
-}
-
-/** The body of `POST /loans` (schema `LoanRequest`). */
-export interface LoanRequestBody {
-  bookId: string;
-  /** 1 to 60; the spec's default is 14. */
-  days?: number;
-}
-
-/** Query parameters of `GET /loans`. */
-export interface ListLoansParams {
-  status?: LoanView['status'];
-}
-
-/** Path parameters of `/loans/{loanId}`. */
-export interface LoanPathParams {
-  loanId: string;
-}
-
-function toLoanView(loan: LoanRecord, now: Date = new Date()): LoanView {
-  return { ...loan, status: loanStatus(loan, now) };
-}
-
-/** `2025-03-14T10:00:00.000Z` → `14 March 2025`, for messages shown to members. */
-function humanDate(date: Date): string {
-  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A stored loan as the API shows it: a `Loan` model instance with its status at `now`. */
+function toLoan(loan: LoanRecord, now: Date = new Date()): Loan {
+  return new Loan({ ...loan, status: loanStatus(loan, now) });
 }
 
 /**
@@ -51,12 +29,14 @@ async function findOwnLoan(loanId: string): Promise<LoanRecord> {
 }
 
 /**
- * `POST /loans`: lend a book to the caller for `days` days; 201 with the loan's URL in `Location`.
+ * `POST /loans`: lend a book to the caller; 201 with the loan's URL in `Location`. The body is a
+ * `LoanRequest` instance: its `dueDate()` (from its x-parent, src/models/loan-request.ts) says when the
+ * book is due back. Then enqueues the loan's reminder (`Reminders.loanDue`, delayed), run as the caller.
  *
  * @throws BOOK_NOT_FOUND (404); LOAN_LIMIT_REACHED (409) when the caller already has MAX_ACTIVE_LOANS
  *   books; BOOK_NOT_AVAILABLE (409, with a `user_message`) when the book is on loan.
  */
-export async function createLoan({ body }: HandlerInput<LoanRequestBody>) {
+export const createLoan: Handler<'createLoan'> = async ({ body }) => {
   const memberId = callerId();
   const book = await stores.books.get(body.bookId);
   if (book === undefined) throw new BookNotFound(`No book with id ${body.bookId}`);
@@ -69,13 +49,7 @@ export async function createLoan({ body }: HandlerInput<LoanRequestBody>) {
   }
 
   const borrowedAt = new Date();
-  const outcome = await stores.loans.open({
-    id: randomUUID(),
-    bookId: book.id,
-    memberId,
-    borrowedAt,
-    dueAt: dueDate(borrowedAt, body.days ?? DEFAULT_LOAN_DAYS),
-  });
+  const outcome = await stores.loans.open({ id: randomUUID(), bookId: book.id, memberId, borrowedAt, dueAt: body.dueDate(borrowedAt) });
   if (!outcome.opened) {
     const dueBack = humanDate(outcome.current.dueAt);
     throw new BookNotAvailable(`Book ${book.id} is on loan until ${outcome.current.dueAt.toISOString()}`, {
@@ -86,37 +60,39 @@ export async function createLoan({ body }: HandlerInput<LoanRequestBody>) {
     });
   }
 
-  getLogger().info({ loanId: outcome.loan.id, bookId: book.id, memberId }, 'book lent');
-  return created(toLoanView(outcome.loan, borrowedAt), loanUrl(outcome.loan.id));
-}
+  const loan = toLoan(outcome.loan, borrowedAt);
+  getLogger().info({ loanId: loan.id, bookId: book.id, memberId }, 'book lent');
+  await enqueueNotification(Reminders.loanDue(loan, book.title));
+  return created(loan, loanUrl(loan.id));
+};
 
 /** `GET /loans`: the caller's loans, most recent first, optionally only those in one `status`. */
-export async function listMyLoans({ params }: HandlerInput<undefined, ListLoansParams>) {
+export const listMyLoans: Handler<'listMyLoans'> = async ({ params }) => {
   const now = new Date();
-  const loans = (await stores.loans.listByMember(callerId())).map((loan) => toLoanView(loan, now));
+  const loans = (await stores.loans.listByMember(callerId())).map((loan) => toLoan(loan, now));
   return { items: params.status === undefined ? loans : loans.filter((loan) => loan.status === params.status) };
-}
+};
 
 /**
  * `GET /loans/{loanId}`: one of the caller's loans.
  *
  * @throws LOAN_NOT_FOUND (404), also for other members' loans.
  */
-export async function getLoan({ params }: HandlerInput<undefined, LoanPathParams>) {
-  return toLoanView(await findOwnLoan(params.loanId));
-}
+export const getLoan: Handler<'getLoan'> = async ({ params }) => {
+  return toLoan(await findOwnLoan(params.loanId));
+};
 
 /**
  * `POST /loans/{loanId}/return`: the caller brings the book back; the book can be lent again.
  *
  * @throws LOAN_NOT_FOUND (404), LOAN_ALREADY_RETURNED (409).
  */
-export async function returnLoan({ params }: HandlerInput<undefined, LoanPathParams>) {
+export const returnLoan: Handler<'returnLoan'> = async ({ params }) => {
   const loan = await findOwnLoan(params.loanId);
   const returned = await stores.loans.close(loan.id, new Date());
   if (returned === undefined) {
     throw new LoanAlreadyReturned(`Loan ${loan.id} was returned on ${loan.returnedAt?.toISOString() ?? 'an earlier call'}`);
   }
   getLogger().info({ loanId: returned.id, bookId: returned.bookId, memberId: returned.memberId }, 'book returned');
-  return toLoanView(returned);
-}
+  return toLoan(returned);
+};

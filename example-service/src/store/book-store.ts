@@ -1,7 +1,5 @@
 // The catalogue's storage contract: what the book handlers need, whatever keeps the books.
-
-/** The shelves of the library (the spec's `Genre` enum). */
-export type Genre = 'fiction' | 'science-fiction' | 'fantasy' | 'mystery' | 'biography' | 'history' | 'science' | 'children';
+import type { Genre } from '../../apis/catalog.models';
 
 /** One author of a book. */
 export interface AuthorRecord {
@@ -14,6 +12,7 @@ export interface BookRecord {
   id: string;
   title: string;
   authors: AuthorRecord[];
+  /** The shelf (the spec's `Genre` enum). */
   genre: Genre;
   publishedYear: number;
   /** ISBN-13, digits only. */

@@ -1,34 +1,37 @@
-// The stores the handlers use, created and seeded once, when the service loads its handlers at startup.
+// The stores the handlers and tasks use, created once, when the service loads its handler and task modules.
+import { getConfig } from '@pym/framework';
 import type { BookStore } from './book-store';
 import { InMemoryBookStore } from './in-memory-book-store';
 import { InMemoryLoanStore } from './in-memory-loan-store';
 import { InMemoryMemberStore } from './in-memory-member-store';
 import type { LoanStore } from './loan-store';
 import type { MemberStore } from './member-store';
+import type { NotificationStore } from './notification-store';
+import { RedisNotificationStore } from './redis-notification-store';
 import { SEED_BOOKS, SEED_MEMBERS } from './seed-data';
 
-export type { AuthorRecord, BookFilter, BookRecord, BookStore, Genre } from './book-store';
+export type { AuthorRecord, BookFilter, BookRecord, BookStore } from './book-store';
 export type { LoanRecord, LoanStore, OpenLoanOutcome } from './loan-store';
 export type { MemberRecord, MemberStore } from './member-store';
+export type { NotificationStore } from './notification-store';
 
-/** Every store of the library. Handlers depend on these interfaces only, never on an implementation. */
+/** Every store of the library. Handlers and tasks depend on these interfaces only, never on an implementation. */
 export interface LibraryStores {
   readonly books: BookStore;
   readonly loans: LoanStore;
   readonly members: MemberStore;
-}
-
-/** In-memory stores holding the seed books and members (and no loans). */
-export function createInMemoryStores(): LibraryStores {
-  return {
-    books: new InMemoryBookStore(SEED_BOOKS),
-    loans: new InMemoryLoanStore(),
-    members: new InMemoryMemberStore(SEED_MEMBERS),
-  };
+  /** Shared by every process (tasks write it in worker processes), hence in Redis. */
+  readonly notifications: NotificationStore;
 }
 
 /**
- * The library's stores. To keep loans elsewhere (e.g. Redis, so a worker process can write them),
- * swap the implementation here: handlers only see the interfaces.
+ * The library's stores: books, loans and members in memory (seeded; each process has its own, so only
+ * the server's are the real ones), notifications in Redis under the service's `async.prefix`.
+ * To keep loans elsewhere (e.g. Redis too), swap the implementation here: handlers only see the interfaces.
  */
-export const stores: LibraryStores = createInMemoryStores();
+export const stores: LibraryStores = {
+  books: new InMemoryBookStore(SEED_BOOKS),
+  loans: new InMemoryLoanStore(),
+  members: new InMemoryMemberStore(SEED_MEMBERS),
+  notifications: new RedisNotificationStore(() => ({ redisUrl: getConfig().async.redis_url, prefix: getConfig().async.prefix })),
+};

@@ -1,4 +1,6 @@
 // Acceptance-test helper: start the library with the real `pym` CLI, mint tokens with `pym token`, call it over HTTP.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { REPO_ROOT, runPym, startPym, type PymProcess } from '../../../framework/test/helpers/spawn-pym';
 
 /** A decoded JSON response body (tests assert on its shape). */
@@ -19,26 +21,93 @@ export interface CallOptions {
   token?: string;
   /** Sent as JSON. */
   body?: unknown;
+  /** More request headers, e.g. `{ 'X-Request-Id': 'signup-1' }`. */
+  headers?: Record<string, string>;
 }
 
 /** A running library service and a client for it. */
 export interface LibraryService {
-  /** The process started by `pym start --port 0`. */
+  /** The process started by `pym start --port 0` (it runs a worker process too: `with_async: true`). */
   process: PymProcess;
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   url: string;
+  /** Prefix of every Redis key of this run (`async.prefix`), e.g. `library-test-3f2a…`. */
+  redisPrefix: string;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
   get(path: string, token?: string): Promise<ApiResponse>;
   post(path: string, body?: unknown, token?: string): Promise<ApiResponse>;
   delete(path: string, token?: string): Promise<ApiResponse>;
+  /** Stop the service and its worker, then delete every Redis key of this run. */
   stop(): Promise<void>;
 }
 
-/** Start the example service from the repo root (its service root), as `pym start` would for a user. */
+/**
+ * Timeout of the `beforeAll` that starts the library: `pym start` plus its worker process load TypeScript
+ * through tsx, which takes seconds, more on a busy machine. @example beforeAll(start, STARTUP_TIMEOUT_MS)
+ */
+export const STARTUP_TIMEOUT_MS = 120_000;
+
+/** Timeout of the `afterAll` that stops it (the server, then the worker, then the Redis keys). */
+export const SHUTDOWN_TIMEOUT_MS = 60_000;
+
+/** How long startLibrary waits for the worker process once the server listens. */
+const WORKER_READY_TIMEOUT_MS = 60_000;
+
+/** Where the example's tasks and notifications live (pym-config.yaml's `async.redis_url`). */
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * The tsconfig tsx must compile the example with (legacy decorators for @asyncTask). tsx reads the
+ * tsconfig.json of the working directory, which at the repo root is the solution file: it applies to no
+ * file, so without this the task modules' decorators compile as TC39 ones and fail to load.
+ */
+
+/** Delete every key starting with `prefix:` (BullMQ's queues and the members' notifications). */
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Start the example service from the repo root (its service root), as `pym start` would for a user, with
+ * PYM_ENV=test: pym-config.test.yaml then takes the Redis key prefix from LIBRARY_REDIS_PREFIX, unique per call.
+ * Resolves once the server listens and its worker process is ready.
+ */
 export async function startLibrary(): Promise<LibraryService> {
-  const pym = await startPym({ cwd: REPO_ROOT });
+  const redisPrefix = `library-test-${randomUUID()}`;
+  const pym = await startPym({ cwd: REPO_ROOT, env: { LIBRARY_REDIS_PREFIX: redisPrefix } });
+  const stop = async () => {
+    await pym.stop();
+    await deleteRedisKeys(redisPrefix);
+  };
+  // with_async: the worker process logs (to the same stdout) once it consumes the queue. Tasks enqueued
+  // before would wait in Redis anyway; waiting here keeps its start-up time out of the tests' timings.
+  // Bounded, and the service is stopped on failure, so that a slow start never leaves processes behind.
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      pym.waitForLine((line) => line.includes('"msg":"worker ready'), 'the worker process to be ready'),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no worker ready after ${WORKER_READY_TIMEOUT_MS} ms:\n${pym.lines.join('\n')}`)), WORKER_READY_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(pym.url + path, {
@@ -52,12 +121,27 @@ export async function startLibrary(): Promise<LibraryService> {
   return {
     process: pym,
     url: pym.url,
+    redisPrefix,
     call,
     get: (path, token) => call('GET', path, { token }),
     post: (path, body, token) => call('POST', path, { body, token }),
     delete: (path, token) => call('DELETE', path, { token }),
-    stop: async () => void (await pym.stop()),
+    stop,
   };
+}
+
+/**
+ * Call `read` again and again, awaiting each call, until `done` accepts its result or `timeoutMs` has
+ * passed; returns the last result (for the test to assert on, so a timeout fails with what was seen).
+ *
+ * @example
+ * const { body } = await pollUntil(() => library.get('/v1/members/me/notifications', token), (r) => r.body.items.length > 0);
+ */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) value = await read();
+  return value;
 }
 
 /**
@@ -71,4 +155,9 @@ export async function tokenFor(user: string, claims?: Record<string, unknown>): 
   const { code, stdout, stderr } = await runPym(args, { cwd: REPO_ROOT });
   if (code !== 0) throw new Error(`pym ${args.join(' ')} failed (${code}): ${stderr}`);
   return stdout.trim();
+}
+
+/** Run any `pym` command at the repo root (the example's service root), e.g. `runLibraryPym(['gen', '--check'])`. */
+export function runLibraryPym(args: string[]): ReturnType<typeof runPym> {
+  return runPym(args, { cwd: REPO_ROOT });
 }
