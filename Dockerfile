@@ -12,12 +12,15 @@ COPY bin/ bin/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
+# Needs LIBRARY_JWT_SECRET and LIBRARY_REDIS_URL (pym-config.prod.yaml): with_async is on, and outside dev
+# `pym start` refuses to run without Redis. It serves HTTP and supervises the task worker processes.
 ENV NODE_ENV=production PYM_ENV=prod PYM_NO_TS_LOADER=1
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules node_modules/
 COPY --from=build --chown=node:node /app/framework/package.json framework/
 COPY --from=build --chown=node:node /app/framework/dist framework/dist/
+COPY --from=build --chown=node:node /app/framework/bin framework/bin/
 COPY --from=build --chown=node:node /app/bin bin/
 COPY --from=build --chown=node:node /app/example-service/apis example-service/apis/
 COPY --from=build --chown=node:node /app/example-service/dist example-service/dist/
