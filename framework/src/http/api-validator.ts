@@ -1,10 +1,32 @@
 // express-openapi-validator wiring: one validator per API, its spec loaded and checked at startup.
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { OpenApiValidator } from 'express-openapi-validator/dist/openapi.validator';
 import { OpenApiSpecLoader } from 'express-openapi-validator/dist/framework/openapi.spec.loader';
 import type { LoadedApi } from '../openapi/types';
 import { SpecError } from '../openapi/spec-error';
 import { getMatchedOperation } from './pym-request';
+
+/**
+ * Run middlewares in sequence, like an Express router but without its per-request routing work (the
+ * operation is already matched): an error or a rejected promise goes straight to `done`.
+ */
+function chain(handlers: readonly RequestHandler[]): RequestHandler {
+  return (req, res, done) => {
+    let index = 0;
+    const next = (error?: unknown): void => {
+      if (error !== undefined && error !== null) return done(error);
+      const handler = handlers[index++];
+      if (!handler) return done();
+      try {
+        const result = handler(req, res, next) as unknown;
+        if (result instanceof Promise) result.catch(done);
+      } catch (thrown) {
+        done(thrown);
+      }
+    };
+    next();
+  };
+}
 
 /** Options of `createApiValidator`. */
 export interface ApiValidatorOptions {
@@ -38,10 +60,9 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
     validateResponses: options.validateResponses ? { allErrors: true } : false,
     validateFormats: true,
   });
-  const router = express.Router();
-  router.use(validator.installMiddleware(Promise.resolve(spec)) as RequestHandler[]);
+  const run = chain(validator.installMiddleware(Promise.resolve(spec)) as RequestHandler[]);
   return function validateApiMiddleware(req, res, next) {
     if (getMatchedOperation(req)?.operation.api !== api) return next();
-    router(req, res, next);
+    run(req, res, next);
   };
 }
