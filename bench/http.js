@@ -42,6 +42,8 @@ const NEW_ITEM = {
 const ROUTES = [
   { id: 'GET /v1/items/{id}', method: 'GET', path: '/v1/items/item-42', status: 200 },
   { id: 'POST /v1/items', method: 'POST', path: '/v1/items', status: 201, body: JSON.stringify(NEW_ITEM) },
+  // Same operation, schemas inline: pym's model layer has nothing to do (issue target: models cost ≤ 5%).
+  { id: 'POST /v1/items-plain', method: 'POST', path: '/v1/items-plain', status: 201, body: JSON.stringify(NEW_ITEM) },
 ];
 
 const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S] [--connections N] [--quick] [--cpu-prof] [--cpu-prof]
@@ -267,6 +269,16 @@ function report(options, samples, problems, context) {
     });
     lines.push(`- ${route.id}: pym ${verdicts.join(', ')}`);
   }
+  const withModels = medians['pym POST /v1/items'];
+  const plain = medians['pym POST /v1/items-plain'];
+  const modelRatio = withModels.reqPerSec / plain.reqPerSec;
+  const modelCpuRatio = withModels.reqPerCpuSec && plain.reqPerCpuSec ? withModels.reqPerCpuSec / plain.reqPerCpuSec : undefined;
+  lines.push('');
+  lines.push(
+    `Model layer (pym POST with the body and reply as named models vs the same schemas inline): ${modelRatio.toFixed(3)}× req/s` +
+      `${modelCpuRatio === undefined ? '' : `, ${modelCpuRatio.toFixed(3)}× req/CPU-s`}; target ≥ 0.95× (models cost ≤ 5%): ` +
+      `${modelRatio >= 0.95 ? 'meets the target' : 'BELOW the target'}`,
+  );
   lines.push('');
   lines.push('Every measurement (req/s, p99, server CPU), in run order per target:');
   lines.push('');

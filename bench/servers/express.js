@@ -45,7 +45,7 @@ app.use(
 app.get('/v1/items/:id', (req, res) => {
   res.json(findItem(req.params.id, req.user.sub));
 });
-app.post('/v1/items', (req, res) => {
+app.post(['/v1/items', '/v1/items-plain'], (req, res) => {
   res.status(201).json(saveItem(req.body, req.user.sub));
 });
 app.use((err, req, res, _next) => {
