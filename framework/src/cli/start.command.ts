@@ -12,6 +12,7 @@ import { setTaskBackend } from '../tasks/task-backend';
 import { listTasks } from '../tasks/task-registry';
 import { superviseWorkers, type SupervisedWorkers } from '../tasks/worker-supervisor';
 import { CliError } from './cli-error';
+import { onShutdownSignal } from './on-shutdown-signal';
 import { parsePort } from './parse-options';
 import { registerTypeScriptLoader } from './typescript-loader';
 
@@ -64,19 +65,13 @@ export async function startCommand(options: StartOptions): Promise<void> {
     { url: running.url, operations: operations.length, env: config.env, workers: workers ? config.async.workers : 0 },
     `${config.name} listening on ${running.url} (${operations.length} operations)`,
   );
-  const shutdown = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, `${signal}: shutting down`);
-    // HTTP first (no new tasks come in), then the workers finish theirs, then the queue connection.
-    void (async () => {
-      const clean = await running.close();
-      await workers?.stop();
-      await pymApp.close();
-      logger.info({ clean }, 'stopped');
-      process.exit(0);
-    })();
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // HTTP first (no new tasks come in), then the workers finish theirs, then the queue connection.
+  onShutdownSignal(logger, 'shutting down', async () => {
+    const clean = await running.close();
+    await workers?.stop();
+    await pymApp.close();
+    return { clean };
+  });
 }
 
 /** Register `pym start` on the program. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config';
 import { getLogger } from '../logging/logger';
 import { startWorker } from '../tasks/start-worker';
+import { onShutdownSignal } from './on-shutdown-signal';
 import { parsePositiveInt } from './parse-options';
 import { registerTypeScriptLoader } from './typescript-loader';
 
@@ -19,15 +20,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
   const worker = await startWorker({ config, concurrency: options.concurrency });
   const logger = getLogger();
   logger.info({ pid: process.pid, queues: worker.queues, tasks: worker.tasks }, `worker ready (pid ${process.pid}, ${worker.tasks.length} tasks)`);
-  const shutdown = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, `${signal}: worker finishing active tasks`);
-    void worker.close().then(({ clean }) => {
-      logger.info({ clean }, 'worker stopped');
-      process.exit(0);
-    });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  onShutdownSignal(logger, 'worker finishing active tasks', () => worker.close());
 }
 
 /** Register `pym worker` on the program. */

@@ -75,5 +75,5 @@ test('SIGTERM with a task running: the task completes, then the worker exits wit
   // Finished before the exit: already recorded and completed when the process is gone.
   expect(await fixture.redis.lrange(fixture.key('done', tag), 0, -1)).toEqual([JSON.stringify({ pid: worker.pid, completions: 1 })]);
   expect(await (await fixture.job(ref.id)).getState()).toBe('completed');
-  expect(JSON.parse(await worker.waitForLine((line) => line.includes('worker stopped')))).toMatchObject({ clean: true });
+  expect(JSON.parse(await worker.waitForLine((line) => line.includes('"msg":"stopped"')))).toMatchObject({ clean: true });
 });
