@@ -11,8 +11,9 @@ let fixture: TaskFixture;
 let workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  // A short lock, so that a dead worker's task is handed to another one within seconds (default 30 s).
-  fixture = createTaskFixture({ async: { lock_duration: 2000 } });
+  // A short lock, so that a dead worker's task is handed to another one within seconds (default 30 s); not
+  // shorter: a worker starved for half of it on a loaded machine would lose a live task's lock.
+  fixture = createTaskFixture({ async: { lock_duration: 4000 } });
   workers = await Promise.all([startWorkerProcess(fixture), startWorkerProcess(fixture)]);
   // This test process plays a plain script: config loaded and set, no request or task context.
   setConfig(loadConfig({ configPath: fixture.configPath, environment: {} }));
