@@ -42,6 +42,7 @@ export * from './models';
 // ── Tasks ─────────────────────────────────────────────────────────────────────
 /** Background tasks: decorate a static method, call it to enqueue, run workers with `pym worker`. */
 export { asyncTask } from './tasks/async-task.decorator';
+export { cron, type CronOptions } from './tasks/cron.decorator';
 export type { AsyncTaskOptions } from './tasks/task-options';
 export { taskRef, isTaskRef, type TaskRef } from './tasks/task-ref';
 export { runTask } from './tasks/run-task';
@@ -49,6 +50,10 @@ export { runTask } from './tasks/run-task';
 export { closeTaskBackend as closeTasks } from './tasks/task-backend';
 export { startWorker, type StartWorkerOptions, type RunningWorker } from './tasks/start-worker';
 export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected } from './tasks/task-errors';
+/** Task resources: inside a task, report progress, a resource, a user-facing failure; honour cancels. */
+export { setProgress, progressItems, failOnError, setResourceUrl, getTaskSignal, TaskFailed } from './tasks/task-progress';
+export { TaskNotFound, TaskAlreadyFinished } from './tasks/task-resources';
+export type { TaskStatus, TaskStatusName, TaskLink } from './tasks/task-status';
 export type { ServiceHooks } from './config/load-hooks';
 
 // ── Logging ───────────────────────────────────────────────────────────────────

@@ -51,6 +51,12 @@ export const asyncSectionSchema = z.strictObject({
   lock_duration: z.number().int().min(500).default(30000),
   /** Seconds finished tasks are kept (their status stays readable). @defaultValue 86400 */
   keep_finished: positiveInt.default(86400),
+  /**
+   * Claims that make a caller an admin of task resources (may read and cancel anyone's task), e.g.
+   * `{ role: admin }`: every listed claim must equal the token's (or be in it, for an array claim).
+   * @defaultValue none: only a task's owner sees it
+   */
+  admin_claim: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
 /** The keys of pym-config.yaml after defaults are applied (before paths are resolved). */
@@ -101,6 +107,17 @@ export const configFileSchema = z.strictObject({
   hooks: z.string().regex(/^[^#]+#[A-Za-z_$][\w$]*$/, 'must be <module>#<export>').optional(),
   /** Redis and task queue settings. */
   async: asyncSectionSchema.default(() => asyncSectionSchema.parse({})),
+  /**
+   * Scheduled runs of registered tasks, by schedule name: `{ nightly-report: { task: Reports.nightly, cron: "0 3 * * *" } }`
+   * or `{ every: 60000 }` (milliseconds); `tz` is the cron pattern's time zone. Checked, and synced to Redis, when a worker starts.
+   * @defaultValue `{}`
+   */
+  schedules: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, ".", "-" or "_"'),
+      z.strictObject({ task: z.string().min(1), cron: z.string().min(1).optional(), every: positiveInt.optional(), tz: z.string().min(1).optional() }),
+    )
+    .default({}),
 });
 
 /** The config file's keys, defaults applied. */

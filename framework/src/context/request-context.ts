@@ -25,6 +25,8 @@ export interface RequestContext {
   claims?: TokenClaims;
   /** W3C trace context of the request, when the caller sent one. */
   traceparent?: string;
+  /** The request's `Idempotency-Key` header: a task started by the request is enqueued once per (user, key). */
+  idempotencyKey?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

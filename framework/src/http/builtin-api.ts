@@ -1,6 +1,7 @@
-// The built-in operations every service has: GET /ping, GET /version, GET /auth/version.
+// The built-in operations every service has: GET /ping, GET /version, GET /auth/version and the task resources.
 import type { PymConfig } from '../config/config-schema';
 import type { LoadedApi, OpenApiDocument } from '../openapi/types';
+import { taskHandlers, taskPaths, taskSchemas } from './builtin-task-api';
 import type { RequestHandlerFunction } from './handler';
 
 const versionSchema = {
@@ -15,7 +16,10 @@ const versionSchema = {
   },
 };
 
-/** The built-in spec (served and validated like the service's own). `/auth/version` exists when JWT is configured. */
+/**
+ * The built-in spec (served and validated like the service's own). `/auth/version` and the task resources
+ * (`/tasks`, `/tasks/{id}`) exist when JWT is configured.
+ */
 export function builtinDocument(withAuth: boolean): OpenApiDocument {
   const json = (schema: object) => ({ content: { 'application/json': { schema } } });
   const paths: OpenApiDocument = {
@@ -45,13 +49,14 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
         responses: { '200': { description: 'Version', ...json({ $ref: '#/components/schemas/PymVersion' }) } },
       },
     };
+    Object.assign(paths, taskPaths());
   }
   return {
     openapi: '3.0.3',
     info: { title: 'pym built-in operations', version: '1.0.0' },
     paths,
     components: {
-      schemas: { PymVersion: versionSchema },
+      schemas: { PymVersion: versionSchema, ...(withAuth ? taskSchemas : {}) },
       securitySchemes: { pymBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };
@@ -60,5 +65,5 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
 /** The handlers of the built-in operations, by operationId. */
 export function builtinHandlers(config: PymConfig, apis: readonly LoadedApi[]): Record<string, RequestHandlerFunction> {
   const version = () => ({ name: config.name, version: config.version, apis: apis.map((api) => api.name), pym_env: config.env });
-  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version };
+  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version, ...taskHandlers(config) };
 }

@@ -21,11 +21,17 @@ function send(
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>>,
+  unvalidated = false,
 ): void {
   res.status(status);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   if (body === undefined || status === 204 || status === 304) {
     res.end();
+    return;
+  }
+  if (unvalidated) {
+    // Built by pym (a task status document): send(), not json(), so the response validator does not see it.
+    res.type('application/json').send(JSON.stringify(body));
     return;
   }
   (res.locals as Record<symbol, boolean>)[REPLYING] = true;
@@ -45,7 +51,7 @@ export function dispatch(handlers: ReadonlyMap<BoundOperation, RequestHandlerFun
       res,
     });
     if (res.headersSent) return;
-    if (isReply(result)) send(res, operation, result.status, result.body, result.headers);
+    if (isReply(result)) send(res, operation, result.status, result.body, result.headers, result.unvalidated === true);
     else send(res, operation, operation.successStatus, result, {});
   };
 }

@@ -7,11 +7,13 @@ import { requestIdFrom } from '../context/request-id';
 export function requestContext(): RequestHandler {
   return function requestContextMiddleware(req, res, next) {
     const traceparent = req.headers.traceparent;
+    const idempotencyKey = req.headers['idempotency-key'];
     const context: RequestContext = {
       requestId: requestIdFrom(req.headers['x-request-id']),
       method: req.method,
       url: req.originalUrl,
       traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+      idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey.slice(0, 256) : undefined,
     };
     res.setHeader('X-Request-Id', context.requestId);
     runWithContext(context, next);

@@ -20,6 +20,7 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
   };
   const keepFor = { age: config.async.keep_finished };
   return {
+    bullmq: { redis, queue: queueFor },
     async add(job: TaskJob) {
       await queueFor(job.queue).add(job.name, job.data, {
         jobId: job.id,

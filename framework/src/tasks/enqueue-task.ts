@@ -1,5 +1,6 @@
-// Calling an @asyncTask method: serialize the arguments, capture the context, seal, add the job.
+// Calling an @asyncTask method: serialize the arguments, capture the context, seal, add the job (once per Idempotency-Key).
 import { randomUUID } from 'node:crypto';
+import type { PymConfig } from '../config/config-schema';
 import { getConfig, hasConfig, setConfig } from '../config/config-store';
 import { loadConfig } from '../config/load-config';
 import { currentContext } from '../context/request-context';
@@ -10,8 +11,9 @@ import { createBullmqBackend } from './bullmq-backend';
 import { sealEnvelope, type TaskContext } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { serializeArgs } from './serialize-args';
-import { getTaskBackend, type TaskJob } from './task-backend';
+import { getTaskBackend, type TaskBackend, type TaskJob } from './task-backend';
 import { TaskQueueUnavailable } from './task-errors';
+import { claimIdempotencyKey, indexTask, taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
 import type { TaskRef } from './task-ref';
 
@@ -38,6 +40,35 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): P
 }
 
 /**
+ * Add `job` and index it under its owner (task resources). With an Idempotency-Key from an authenticated
+ * request, only the first call per (owner, task, key) adds a job: later ones resolve to its id.
+ */
+async function addOnce(
+  backend: TaskBackend,
+  job: TaskJob,
+  meta: { config: PymConfig; owner?: string; idempotencyKey?: string; createdAt: number },
+): Promise<string | undefined> {
+  const { prefix, keep_finished } = meta.config.async;
+  const redis = backend.bullmq?.redis;
+  // Retention starts when a task ends: a delayed one is kept for its delay longer.
+  const ttl = keep_finished + Math.ceil(job.delay / 1000);
+  let idempotencyKey: string | undefined;
+  if (redis && meta.owner && meta.idempotencyKey) {
+    idempotencyKey = taskKeys.idempotency(prefix, meta.owner, job.name, meta.idempotencyKey);
+    const existing = await claimIdempotencyKey(redis, idempotencyKey, job.id, ttl);
+    if (existing) return existing;
+  }
+  try {
+    await backend.add(job);
+  } catch (error) {
+    if (idempotencyKey) await redis!.del(idempotencyKey).catch(() => undefined);
+    throw error;
+  }
+  if (redis && meta.owner) await indexTask(redis, prefix, meta.owner, job.id, meta.createdAt, ttl);
+  return undefined;
+}
+
+/**
  * Enqueue one call of a task and resolve to its TaskRef without waiting for the work.
  * Bad arguments throw TASK_ARGUMENT_INVALID here, before anything is enqueued; an unreachable queue
  * rejects with TASK_QUEUE_UNAVAILABLE (503) within `async.enqueue_timeout`.
@@ -57,18 +88,27 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
     backoff: task.options.backoff ?? config.async.backoff,
   };
   const logger = getLogger();
+  const sub = envelope.context.claims?.sub;
+  const owner = typeof sub === 'string' && sub.length > 0 ? sub : undefined;
+  let id = job.id;
   try {
-    await withTimeout(
+    const existing = await withTimeout(
       // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
-      getTaskBackend(() => createBullmqBackend(config, logger)).add(job),
+      addOnce(getTaskBackend(() => createBullmqBackend(config, logger)), job, {
+        config,
+        owner,
+        idempotencyKey: currentContext()?.idempotencyKey,
+        createdAt: envelope.context.enqueuedAt,
+      }),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );
+    if (existing) id = existing; // the same Idempotency-Key again: the task it started, nothing enqueued
   } catch (cause) {
     const error = isPymError(cause) ? cause : new TaskQueueUnavailable(`The task queue refused ${task.name}`, { cause });
     logger.error({ task: task.name, jobId: job.id, err: cause }, 'task enqueue failed');
     throw error;
   }
-  logger.debug({ task: task.name, jobId: job.id, queue: job.queue, delay: job.delay }, 'task enqueued');
-  return { id: job.id, name: task.name, statusUrl: `/tasks/${job.id}` };
+  logger.debug({ task: task.name, jobId: id, queue: job.queue, delay: job.delay, repeated: id !== job.id }, 'task enqueued');
+  return { id, name: task.name, statusUrl: `/tasks/${id}` };
 }

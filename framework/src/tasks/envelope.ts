@@ -36,6 +36,8 @@ export interface TaskContext {
   traceparent?: string;
   /** When the task was enqueued, in epoch milliseconds. */
   enqueuedAt: number;
+  /** A scheduled run: the worker runs it as the service, with a token minted for `default_user_id` at run time. */
+  service?: true;
 }
 
 /** An envelope before sealing (and after opening). */
@@ -113,7 +115,7 @@ const KEY_BYTES = 32;
 const SEALED_KEYS = new Set(['v', 'alg', 'payload', 'iv', 'tag', 'seal']);
 const ENVELOPE_KEYS = new Set(['v', 'task', 'args', 'context']);
 const CONTEXT_STRINGS = ['token', 'requestId', 'url', 'method', 'traceparent'] as const;
-const CONTEXT_KEYS = new Set<string>([...CONTEXT_STRINGS, 'claims', 'enqueuedAt']);
+const CONTEXT_KEYS = new Set<string>([...CONTEXT_STRINGS, 'claims', 'enqueuedAt', 'service']);
 
 /**
  * Seal an envelope for a job's data: HMAC-SHA256 with `keys.sealKey`, and with `encrypt`,
@@ -254,6 +256,7 @@ function envelopeProblem(envelope: unknown): string | undefined {
   const notString = CONTEXT_STRINGS.find((key) => context[key] !== undefined && typeof context[key] !== 'string');
   if (notString !== undefined) return `context.${notString} is not a string`;
   if (context.claims !== undefined && !isRecord(context.claims)) return 'context.claims is not an object';
+  if (context.service !== undefined && context.service !== true) return 'context.service is not true';
   return undefined;
 }
 

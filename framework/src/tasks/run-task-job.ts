@@ -6,12 +6,17 @@ import type { PymConfig } from '../config/config-schema';
 import { runWithContext } from '../context/request-context';
 import { normalizeError } from '../errors/normalize-error';
 import type { PymError } from '../errors/pym-error';
+import { formatError } from '../errors/format-error';
 import { reportSafely, type ErrorReporter } from '../errors/report-error';
+import { toWire } from '../models/to-wire';
 import { registryModelCodec } from '../models/task-model-codec';
 import { deserializeArgs } from './deserialize-args';
 import { EnvelopeRejectedError, openEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
+import { initialProgress, runInJob, type TaskProgressState } from './job-context';
+import type { CancelListener } from './task-cancel';
 import { TaskEnvelopeRejected } from './task-errors';
+import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
 import { findTask } from './task-registry';
 
@@ -23,6 +28,10 @@ export interface RunnableJob {
   /** Attempts already made before this one. */
   attemptsMade: number;
   opts: { attempts?: number };
+  /** The job's progress so far (pym stores a TaskProgressState object there). */
+  progress?: unknown;
+  /** Store the progress object (BullMQ `job.updateProgress`). */
+  updateProgress?(progress: object): Promise<unknown>;
 }
 
 /** What the runner needs from its worker. */
@@ -30,11 +39,22 @@ export interface TaskRunnerDeps {
   config: PymConfig;
   logger: Logger;
   reportError?: ErrorReporter;
+  /** The worker's cancel listener (cancels of running tasks). */
+  cancels?: CancelListener;
 }
 
-/** An error that must not be retried: the envelope was refused, or the task threw a 4xx PymError. */
+/** The message of the UnrecoverableError that ends a cancelled job. */
+export const CANCELLED_REASON = 'TASK_CANCELLED';
+
+function progressOf(job: RunnableJob): TaskProgressState {
+  const stored = job.progress as Partial<TaskProgressState> | undefined;
+  if (typeof stored !== 'object' || stored === null) return initialProgress();
+  return { ...initialProgress(), ...stored, error: undefined };
+}
+
+/** An error that must not be retried: the envelope was refused, the task threw a 4xx PymError, or failOnError gave up. */
 function isUnrecoverable(error: PymError, refused: boolean): boolean {
-  return refused || error.status < 500;
+  return refused || error.status < 500 || error.code === TaskFailed.code;
 }
 
 /**
@@ -47,6 +67,10 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   let userId: string | undefined;
   let requestId: string | undefined;
   let refused = false;
+  const state = progressOf(job);
+  const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(progress).then(() => undefined) : undefined;
+  const tracked = jobId && deps.cancels ? await deps.cancels.track(jobId) : undefined;
+  const signal = tracked?.signal ?? new AbortController().signal;
   try {
     let envelope;
     try {
@@ -65,8 +89,15 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     requestId = envelope.context.requestId;
     const context = taskRequestContext(envelope.context, deps.config);
     const args = deserializeArgs(envelope.args, registryModelCodec);
-    return await runWithContext(context, () => task.run.apply(task.target, args));
+    if (signal.aborted) throw signal.reason;
+    const result = await runWithContext(context, () => runInJob({ jobId, state, signal, save }, () => task.run.apply(task.target, args)));
+    if (signal.aborted) throw signal.reason;
+    return toWire(result);
   } catch (thrown) {
+    if (signal.aborted) {
+      deps.logger.info({ task: { name: job.name, jobId, attempt, userId } }, `task ${job.name} cancelled`);
+      throw new UnrecoverableError(CANCELLED_REASON);
+    }
     const error = normalizeError(thrown);
     const unrecoverable = isUnrecoverable(error, refused);
     const final = unrecoverable || attempt >= (job.opts.attempts ?? 1);
@@ -76,6 +107,10 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
       { errorId, task: taskInfo, code: error.code, final, err: error.cause ?? error },
       final ? `task ${job.name} failed` : `task ${job.name} failed; will retry`,
     );
+    if (final && save) {
+      state.error = clientError(error, errorId);
+      await save(state).catch((cause: Error) => deps.logger.warn({ jobId, err: { message: cause.message } }, 'could not store the task error'));
+    }
     if (final) {
       reportSafely(
         deps.reportError,
@@ -85,6 +120,17 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     }
     if (unrecoverable) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
     throw thrown instanceof Error ? thrown : error;
+  } finally {
+    tracked?.release();
   }
+}
+
+/** The error a task's status shows: a failOnError message, a 4xx's message, else the generic description. */
+function clientError(error: PymError, errorId: string): NonNullable<TaskProgressState['error']> {
+  if (error.code === TaskFailed.code && error.userMessage) {
+    return { error: error.code, error_description: error.userMessage, user_message: error.userMessage, error_id: errorId };
+  }
+  const body = formatError(error, { errorId, debug: false }) as { error: string; error_description: string; user_message?: string };
+  return { error: body.error, error_description: body.error_description, user_message: body.user_message, error_id: errorId };
 }
 

@@ -14,6 +14,8 @@ import { createBullmqBackend } from './bullmq-backend';
 import { loadTaskModules } from './load-task-modules';
 import { openRedis } from './redis-connection';
 import { runTaskJob } from './run-task-job';
+import { syncSchedules } from './schedules';
+import { listenForCancels } from './task-cancel';
 import { closeTaskBackend, setTaskBackendFactory } from './task-backend';
 import { listTasks } from './task-registry';
 
@@ -60,9 +62,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   loadTaskModules(config);
   const hooks = { ...loadServiceHooks(config), ...options };
   setTaskBackendFactory(() => createBullmqBackend(config, logger));
+  const cancels = listenForCancels(config.async.redis_url, config.async.prefix, logger);
 
   const workers = queueNames(config).map((queue) => {
-    const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, reportError: hooks.reportError }), {
+    const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, reportError: hooks.reportError, cancels }), {
       connection: openRedis(config.async.redis_url, 'worker', logger),
       prefix: config.async.prefix,
       concurrency: config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency,
@@ -73,6 +76,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     return worker;
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  await syncSchedules({ config, logger, queues: workers.map((worker) => worker.name) });
 
   const close = async () => {
     let timer: NodeJS.Timeout | undefined;
@@ -84,6 +88,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     clearTimeout(timer);
     if (!clean) await Promise.all(workers.map((worker) => worker.close(true)));
     await closeTaskBackend();
+    await cancels.close();
     return { clean };
   };
   return { queues: workers.map((worker) => worker.name), tasks: listTasks().map((task) => task.name), close };

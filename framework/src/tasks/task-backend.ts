@@ -1,4 +1,6 @@
 // The seam between enqueueing and the queue: BullMQ in production, an in-process runner as dev fallback.
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { SealedEnvelope } from './envelope';
 
 /** One job to add. */
@@ -22,6 +24,15 @@ export interface TaskBackend {
   add(job: TaskJob): Promise<void>;
   /** Release connections. */
   close(): Promise<void>;
+  /** The Redis side of a BullMQ backend (task resources read and cancel through it); absent in the in-process fallback. */
+  readonly bullmq?: BullmqHandle;
+}
+
+/** What task resources need of a BullMQ backend: its producer connection and its queues. */
+export interface BullmqHandle {
+  readonly redis: Redis;
+  /** The Queue of that name (created on first use). */
+  queue(name: string): Queue;
 }
 
 let current: TaskBackend | undefined;

@@ -27,6 +27,11 @@ export function taskRequestContext(captured: TaskContext, config: PymConfig, now
     token: captured.token,
     claims: captured.claims as TokenClaims | undefined,
   };
+  if (captured.service) {
+    // A scheduled run (see schedules.ts): the service itself, with a token minted now (a stored one would expire).
+    if (!config.default_user_id) throw new Error(`A scheduled task runs as the service: set default_user_id in ${config.file}`);
+    return { ...context, ...mintToken(jwtSettingsFrom(config), config.default_user_id) };
+  }
   if (!captured.token || !isExpired(context.claims, now)) return context;
   if (!config.async.refresh_expired_tokens) {
     throw new TokenExpired("The caller's token expired before the task ran (async.refresh_expired_tokens is off)");

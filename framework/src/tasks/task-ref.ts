@@ -22,7 +22,7 @@ export function isTaskRef(value: unknown): value is TaskRef {
  *
  * @example
  * const ref = await taskRef(Notifications.sendWelcome(member, 'fr'));
- * return accepted(undefined, ref.statusUrl);
+ * return accepted(ref); // 202, Location: /tasks/<id>, the task's status document
  */
 export async function taskRef(call: Promise<unknown> | unknown): Promise<TaskRef> {
   const value = await call;

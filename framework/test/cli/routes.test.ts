@@ -34,6 +34,9 @@ describe('pym routes', () => {
       ['GET', '/ping', 'pym:pymPing', 'public'],
       ['GET', '/version', 'pym:pymVersion', 'public'],
       ['GET', '/auth/version', 'pym:pymAuthVersion', 'jwt (required)'],
+      ['GET', '/tasks', 'pym:pymListTasks', 'jwt (required)'],
+      ['GET', '/tasks/{id}', 'pym:pymGetTask', 'jwt (required)'],
+      ['DELETE', '/tasks/{id}', 'pym:pymCancelTask', 'jwt (required)'],
     ]);
   });
 

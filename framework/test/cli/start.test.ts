@@ -24,8 +24,8 @@ describe('pym start', () => {
     const entry = JSON.parse(listening[0]) as { url: string; operations: number; env: string; msg: string };
     expect(entry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(entry.url).not.toMatch(/:0$/);
-    // 4 operations in the specs + /ping, /version, /auth/version.
-    expect(entry).toMatchObject({ operations: 7, env: 'dev', msg: `cli-notes listening on ${entry.url} (7 operations)` });
+    // 4 operations in the specs + /ping, /version, /auth/version + the task resources (GET /tasks, GET and DELETE /tasks/{id}).
+    expect(entry).toMatchObject({ operations: 10, env: 'dev', msg: `cli-notes listening on ${entry.url} (10 operations)` });
   });
 
   test('GET /ping answers {}', async () => {

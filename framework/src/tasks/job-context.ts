@@ -1,0 +1,39 @@
+// The running job of the current task (AsyncLocalStorage): its progress state, cancel signal and BullMQ handle.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What a task's status document shows beyond BullMQ's own fields (stored as the job's progress object). */
+export interface TaskProgressState {
+  /** 0–100. */
+  progress: number;
+  message: string | null;
+  resource_url: string | null;
+  /** Set on the final failure: the client-facing error. */
+  error?: { error: string; error_description: string; user_message?: string; error_id: string };
+}
+
+/** The job a task body runs for. */
+export interface JobContext {
+  readonly jobId: string;
+  readonly state: TaskProgressState;
+  /** Aborted when the task is cancelled (DELETE /tasks/{id}). */
+  readonly signal: AbortSignal;
+  /** Persist `state` (BullMQ `job.updateProgress`); absent where nothing can be stored (the in-process fallback). */
+  readonly save?: (state: TaskProgressState) => Promise<void>;
+}
+
+const storage = new AsyncLocalStorage<JobContext>();
+
+/** Run `fn` as the body of `job` (run-task-job does). */
+export function runInJob<T>(job: JobContext, fn: () => T): T {
+  return storage.run(job, fn);
+}
+
+/** The running job, or undefined outside a task run by a worker. */
+export function currentJob(): JobContext | undefined {
+  return storage.getStore();
+}
+
+/** A fresh progress state. */
+export function initialProgress(): TaskProgressState {
+  return { progress: 0, message: null, resource_url: null };
+}

@@ -1,0 +1,71 @@
+// Redis records of task resources, written by the server only: owner index, cancel markers, idempotency keys.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** The Redis keys of task resources under a service's prefix. */
+export const taskKeys = {
+  /** Sorted set of one owner's task ids, scored by enqueue time (ms). */
+  owner: (prefix: string, owner: string) => `${prefix}:pym:tasks:owner:${hash(owner)}`,
+  /** JSON of a cancelled task (so GET says cancelled, not 404, once its job is removed). */
+  cancelled: (prefix: string, id: string) => `${prefix}:pym:tasks:cancelled:${id}`,
+  /** The job id an Idempotency-Key of one owner and task maps to. */
+  idempotency: (prefix: string, owner: string, task: string, key: string) =>
+    `${prefix}:pym:tasks:idempotency:${hash(`${owner}\n${task}\n${key}`)}`,
+  /** Pub/sub channel on which cancels of running tasks are announced to every worker. */
+  cancelChannel: (prefix: string) => `${prefix}:pym:tasks:cancel`,
+};
+
+function hash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 40);
+}
+
+/** What a cancel marker holds. */
+export interface CancelMarker {
+  id: string;
+  name: string;
+  owner: string;
+  created_at: number;
+  cancelled_at: number;
+  /** The job was removed before it ran (queued or delayed). */
+  removed: boolean;
+}
+
+/**
+ * Index a task under its owner. The set expires `ttlSeconds` after its newest task; ids of jobs gone since
+ * (retention) are dropped when listed.
+ */
+export async function indexTask(redis: Redis, prefix: string, owner: string, id: string, at: number, ttlSeconds: number): Promise<void> {
+  const key = taskKeys.owner(prefix, owner);
+  await redis.multi().zadd(key, at, id).expire(key, ttlSeconds).exec();
+}
+
+/** An owner's task ids, newest first (at most `max`). */
+export function ownerTaskIds(redis: Redis, prefix: string, owner: string, max: number): Promise<string[]> {
+  return redis.zrevrange(taskKeys.owner(prefix, owner), 0, max - 1);
+}
+
+/** Drop ids whose job expired. */
+export async function unindexTasks(redis: Redis, prefix: string, owner: string, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await redis.zrem(taskKeys.owner(prefix, owner), ...ids);
+}
+
+/** Write a cancel marker, kept `ttlSeconds`. */
+export async function writeCancelMarker(redis: Redis, prefix: string, marker: CancelMarker, ttlSeconds: number): Promise<void> {
+  await redis.set(taskKeys.cancelled(prefix, marker.id), JSON.stringify(marker), 'EX', ttlSeconds);
+}
+
+/** The cancel marker of a task, if it was cancelled. */
+export async function readCancelMarker(redis: Redis, prefix: string, id: string): Promise<CancelMarker | undefined> {
+  const raw = await redis.get(taskKeys.cancelled(prefix, id));
+  return raw ? (JSON.parse(raw) as CancelMarker) : undefined;
+}
+
+/**
+ * Claim an idempotency key for `id`: resolves to undefined when claimed, else to the id that holds it.
+ * The claim lasts `ttlSeconds` (the retention of finished tasks).
+ */
+export async function claimIdempotencyKey(redis: Redis, key: string, id: string, ttlSeconds: number): Promise<string | undefined> {
+  const claimed = await redis.set(key, id, 'EX', ttlSeconds, 'NX');
+  if (claimed === 'OK') return undefined;
+  return (await redis.get(key)) ?? undefined;
+}

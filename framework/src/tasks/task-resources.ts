@@ -1,0 +1,177 @@
+// Task resources: read, list and cancel the caller's tasks (the logic behind GET/DELETE /tasks).
+import type { Job, Queue } from 'bullmq';
+import type { PymConfig } from '../config/config-schema';
+import type { TokenClaims } from '../context/request-context';
+import { defineError } from '../errors/define-error';
+import { openEnvelope } from './envelope';
+import { envelopeKeysFor } from './envelope-keys-from-config';
+import { CANCELLED_REASON } from './run-task-job';
+import type { BullmqHandle } from './task-backend';
+import { publishCancel } from './task-cancel';
+import { TaskQueueUnavailable } from './task-errors';
+import { ownerTaskIds, readCancelMarker, unindexTasks, writeCancelMarker, type CancelMarker } from './task-owner-index';
+import { listTasks as listTaskDefinitions } from './task-registry';
+import { statusOfJob, statusOfMarker, type TaskStatus, type TaskStatusName } from './task-status';
+
+/** No such task for this caller: it does not exist, expired, or belongs to someone else (indistinguishable). */
+export const TaskNotFound = defineError('TaskNotFound', 'TASK_NOT_FOUND', 404, 'No such task');
+
+/** DELETE on a task that already completed or failed. */
+export const TaskAlreadyFinished = defineError('TaskAlreadyFinished', 'TASK_ALREADY_FINISHED', 409, 'The task has already finished');
+
+/** How many of an owner's most recent tasks `GET /tasks` looks through. */
+export const MAX_LISTED_TASKS = 1000;
+
+/** Who asks: the token's claims. */
+export interface TaskCaller {
+  claims: TokenClaims;
+}
+
+/** True when the caller's claims match every entry of `async.admin_claim`. */
+export function isTaskAdmin(claims: TokenClaims, adminClaim: PymConfig['async']['admin_claim']): boolean {
+  if (!adminClaim || Object.keys(adminClaim).length === 0) return false;
+  return Object.entries(adminClaim).every(([name, expected]) => {
+    const actual = claims[name];
+    return Array.isArray(actual) ? actual.includes(expected) : actual === expected;
+  });
+}
+
+/** A task found by id: its status document and its owner. */
+interface FoundTask {
+  doc: TaskStatus;
+  owner: string | undefined;
+  job?: Job;
+  marker?: CancelMarker;
+}
+
+/** The task resources of one service: its config and BullMQ handle. */
+export class TaskResources {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly config: PymConfig,
+    private readonly bullmq: BullmqHandle | undefined,
+  ) {
+    this.prefix = config.async.prefix;
+  }
+
+  private handle(): BullmqHandle {
+    if (!this.bullmq) throw new TaskQueueUnavailable('Task resources need the Redis task queue (not available in the in-process fallback)');
+    return this.bullmq;
+  }
+
+  private queues(): Queue[] {
+    const names = new Set([this.config.async.queue, ...Object.keys(this.config.async.queues)]);
+    for (const task of listTaskDefinitions()) names.add(task.options.queue ?? this.config.async.queue);
+    return [...names].map((name) => this.handle().queue(name));
+  }
+
+  /** The owner a job's sealed envelope names (unforgeable); undefined if it does not open. */
+  private ownerOf(job: Job): string | undefined {
+    try {
+      const sub = openEnvelope(job.data, envelopeKeysFor(this.config), { jobName: job.name }).context.claims?.sub;
+      return typeof sub === 'string' ? sub : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async find(id: string): Promise<FoundTask | undefined> {
+    const { redis } = this.handle();
+    const marker = await readCancelMarker(redis, this.prefix, id);
+    for (const queue of this.queues()) {
+      // State first, then the job: read the other way round, a job finishing in between would show
+      // `completed` with the fields of its running self (no result yet).
+      const state = await queue.getJobState(id);
+      if (state === 'unknown') continue;
+      const job = await queue.getJob(id);
+      if (!job) continue;
+      const doc = statusOfJob({
+        id,
+        name: job.name,
+        state,
+        progress: job.progress,
+        timestamp: job.timestamp,
+        processedOn: job.processedOn,
+        finishedOn: job.finishedOn,
+        attemptsStarted: job.attemptsStarted ?? job.attemptsMade,
+        returnvalue: job.returnvalue,
+        failedReason: job.failedReason,
+        cancelled: marker !== undefined || job.failedReason === CANCELLED_REASON,
+      });
+      return { doc, owner: this.ownerOf(job), job, marker };
+    }
+    return marker ? { doc: statusOfMarker(marker), owner: marker.owner, marker } : undefined;
+  }
+
+  private async findFor(id: string, caller: TaskCaller): Promise<FoundTask> {
+    const found = await this.find(id);
+    const mine = found?.owner !== undefined && found.owner === caller.claims.sub;
+    if (!found || !(mine || isTaskAdmin(caller.claims, this.config.async.admin_claim))) {
+      throw new TaskNotFound(`No task ${id}`);
+    }
+    return found;
+  }
+
+  /** The status of a task of the caller's (or any, for an admin); TASK_NOT_FOUND otherwise. */
+  async get(id: string, caller: TaskCaller): Promise<TaskStatus> {
+    return (await this.findFor(id, caller)).doc;
+  }
+
+  /**
+   * The caller's tasks, newest first, optionally of one status. `next_offset` is set when more follow.
+   * Only the caller's `MAX_LISTED_TASKS` most recent tasks are looked through.
+   */
+  async list(caller: TaskCaller, query: { status?: TaskStatusName; limit: number; offset: number }) {
+    const owner = caller.claims.sub;
+    if (!owner) return { tasks: [], limit: query.limit, offset: query.offset };
+    const { redis } = this.handle();
+    const ids = await ownerTaskIds(redis, this.prefix, owner, MAX_LISTED_TASKS);
+    const matched: TaskStatus[] = [];
+    const gone: string[] = [];
+    for (const id of ids) {
+      const found = await this.find(id);
+      if (!found) gone.push(id);
+      else if (found.owner === owner && (!query.status || found.doc.status === query.status)) matched.push(found.doc);
+      if (matched.length > query.offset + query.limit) break;
+    }
+    await unindexTasks(redis, this.prefix, owner, gone);
+    const page = matched.slice(query.offset, query.offset + query.limit);
+    const more = matched.length > query.offset + query.limit;
+    return { tasks: page, limit: query.limit, offset: query.offset, ...(more ? { next_offset: query.offset + query.limit } : {}) };
+  }
+
+  /**
+   * Cancel a task: a queued or delayed one is removed (and reads `cancelled` afterwards); a running one is
+   * told to stop through its AbortSignal, in whichever worker runs it. A finished one: TASK_ALREADY_FINISHED.
+   */
+  async cancel(id: string, caller: TaskCaller): Promise<TaskStatus> {
+    const found = await this.findFor(id, caller);
+    if (found.doc.status === 'cancelled' || (found.marker && found.doc.status === 'running')) return found.doc;
+    if (found.doc.status === 'completed' || found.doc.status === 'failed') {
+      throw new TaskAlreadyFinished(`Task ${id} has already ${found.doc.status === 'completed' ? 'completed' : 'failed'}`);
+    }
+    const { redis } = this.handle();
+    const ttl = this.config.async.keep_finished;
+    const marker: CancelMarker = {
+      id,
+      name: found.doc.name,
+      owner: found.owner ?? '',
+      created_at: Date.parse(found.doc.created_at),
+      cancelled_at: Date.now(),
+      removed: found.doc.status !== 'running',
+    };
+    await writeCancelMarker(redis, this.prefix, marker, ttl);
+    if (marker.removed) {
+      try {
+        await found.job!.remove();
+        return statusOfMarker(marker);
+      } catch {
+        // Taken by a worker meanwhile (it is locked): cancel it as a running task.
+        await writeCancelMarker(redis, this.prefix, { ...marker, removed: false }, ttl);
+      }
+    }
+    await publishCancel(redis, this.prefix, id);
+    return (await this.find(id))?.doc ?? statusOfMarker(marker);
+  }
+}
