@@ -22,7 +22,7 @@ export const LoanAlreadyReturned = defineError('LoanAlreadyReturned', 'LOAN_ALRE
 /** 409: the member already has as many books as the lending policy allows. */
 export const LoanLimitReached = defineError('LoanLimitReached', 'LOAN_LIMIT_REACHED', 409, 'Too many books on loan');
 
-/** 403: the operation changes the catalogue and the caller's token has no `role: librarian` claim. */
+/** 403: the operation is for librarians (changing the catalogue, reports) and the caller's token has no `role: librarian` claim. */
 export const LibrarianOnly = defineError('LibrarianOnly', 'LIBRARIAN_ONLY', 403, 'Only librarians may do this');
 
 /** 404: the token's user never signed up. */
@@ -35,3 +35,6 @@ export const EmailAlreadyRegistered = defineError(
   409,
   'This email is already registered',
 );
+
+/** 404: no loan report has this id (or it expired), or the scheduled digest was not written yet. */
+export const ReportNotFound = defineError('ReportNotFound', 'REPORT_NOT_FOUND', 404, 'No report has this id');

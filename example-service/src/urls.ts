@@ -16,3 +16,8 @@ export function loanUrl(loanId: string): string {
 export function myProfileUrl(): string {
   return `${BASE_PATH}/members/me`;
 }
+
+/** `/v1/reports/loans/{reportId}`: a finished loan report (its task's `Location` once complete). */
+export function loanReportUrl(reportId: string): string {
+  return `${BASE_PATH}/reports/loans/${encodeURIComponent(reportId)}`;
+}

@@ -25,6 +25,7 @@ export function callerRole(): Role {
 /**
  * Refuse the request unless the caller is a librarian.
  *
+ * @param action - what only librarians may do, for the error's description.
  * @throws LIBRARIAN_ONLY (403)
  * @example
  * export const deleteBook: Handler<'deleteBook'> = async ({ params }) => {
@@ -32,8 +33,8 @@ export function callerRole(): Role {
  *   // …
  * };
  */
-export function requireLibrarian(): void {
+export function requireLibrarian(action = 'change the catalogue'): void {
   if (callerRole() !== 'librarian') {
-    throw new LibrarianOnly('Only librarians may change the catalogue (token has no role: librarian claim)');
+    throw new LibrarianOnly(`Only librarians may ${action} (token has no role: librarian claim)`);
   }
 }

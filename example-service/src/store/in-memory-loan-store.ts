@@ -27,10 +27,18 @@ export class InMemoryLoanStore implements LoanStore {
     return loanId === undefined ? undefined : structuredClone(this.loans.get(loanId)!);
   }
 
+  async listAll(): Promise<LoanRecord[]> {
+    return this.newestFirst([...this.loans.values()]);
+  }
+
   async listByMember(memberId: string): Promise<LoanRecord[]> {
+    return this.newestFirst([...this.loans.values()].filter((loan) => loan.memberId === memberId));
+  }
+
+  /** Copies of `loans` (in insertion order), most recent first. */
+  private newestFirst(loans: LoanRecord[]): LoanRecord[] {
     // Newest insertion first, so that loans opened in the same millisecond still list most recent first.
-    return [...this.loans.values()]
-      .filter((loan) => loan.memberId === memberId)
+    return loans
       .reverse()
       .sort((a, b) => b.borrowedAt.getTime() - a.borrowedAt.getTime())
       .map((loan) => structuredClone(loan));

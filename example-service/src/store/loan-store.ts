@@ -26,6 +26,8 @@ export interface LoanStore {
   get(loanId: string): Promise<LoanRecord | undefined>;
   /** The open loan of a book, if it is out. */
   openLoanOf(bookId: string): Promise<LoanRecord | undefined>;
+  /** Every loan, open and returned, most recent first (for reports). */
+  listAll(): Promise<LoanRecord[]>;
   /** A member's loans, open and returned, most recent first. */
   listByMember(memberId: string): Promise<LoanRecord[]>;
   /**

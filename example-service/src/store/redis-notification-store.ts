@@ -1,15 +1,7 @@
 // NotificationStore in Redis: one hash per member, shared by the server and its worker processes.
-import { Redis } from 'ioredis';
 import { Notification } from '../../apis/members.models';
 import type { NotificationStore } from './notification-store';
-
-/** Where the store keeps its data. */
-export interface RedisNotificationSettings {
-  /** e.g. `redis://127.0.0.1:6379`. */
-  redisUrl: string;
-  /** Prefix of the store's keys: `<prefix>:inbox:<memberId>`. */
-  prefix: string;
-}
+import type { RedisHandle } from './redis-connection';
 
 /**
  * A NotificationStore keeping each member's notifications in the Redis hash `<prefix>:inbox:<memberId>`
@@ -18,13 +10,8 @@ export interface RedisNotificationSettings {
  * everything the library keeps in Redis can be found (and, in tests, deleted) together.
  */
 export class RedisNotificationStore implements NotificationStore {
-  private connection?: { redis: Redis; prefix: string };
-
-  /**
-   * @param settings - read on first use, not here: handler modules are imported before a worker or a
-   *   CLI command may need the store, and a command that never uses it opens no connection.
-   */
-  constructor(private readonly settings: () => RedisNotificationSettings) {}
+  /** @param connect - the shared connection (see lazyRedis): opened on first use, not when the store is made. */
+  constructor(private readonly connect: () => RedisHandle) {}
 
   async add(memberId: string, notification: Notification): Promise<boolean> {
     const { redis, key } = this.inbox(memberId);
@@ -37,12 +24,8 @@ export class RedisNotificationStore implements NotificationStore {
     return notifications.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
   }
 
-  private inbox(memberId: string): { redis: Redis; key: string } {
-    if (this.connection === undefined) {
-      const { redisUrl, prefix } = this.settings();
-      // Fail a request at once while Redis is down rather than queueing its command.
-      this.connection = { redis: new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 }), prefix };
-    }
-    return { redis: this.connection.redis, key: `${this.connection.prefix}:inbox:${memberId}` };
+  private inbox(memberId: string): RedisHandle & { key: string } {
+    const { redis, prefix } = this.connect();
+    return { redis, prefix, key: `${prefix}:inbox:${memberId}` };
   }
 }

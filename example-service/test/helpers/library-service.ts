@@ -62,7 +62,7 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
  * file, so without this the task modules' decorators compile as TC39 ones and fail to load.
  */
 
-/** Delete every key starting with `prefix:` (BullMQ's queues and the members' notifications). */
+/** Delete every key starting with `prefix:` (BullMQ's queues and schedules, the notifications, the reports). */
 async function deleteRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {

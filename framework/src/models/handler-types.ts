@@ -1,6 +1,7 @@
 // Typed handlers: HandlerOf<Op> turns an operation's generated types into the type of its handler function.
 import type { HandlerInput } from '../http/handler';
 import type { Reply } from '../http/reply';
+import type { TaskStatus } from '../tasks/task-status';
 
 /** What a generated `Operations` interface holds for one operation. */
 export interface OperationTypes {
@@ -12,8 +13,11 @@ export interface OperationTypes {
   response: unknown;
 }
 
-/** What a handler of response type `T` may return: the body, or a Reply, possibly in a Promise. */
-export type HandlerResult<T> = T | Reply<T> | Promise<T | Reply<T>>;
+/**
+ * What a handler of response type `T` may return: the body, or a Reply, possibly in a Promise. Any
+ * operation may also answer `accepted(taskRef)` (202 with pym's task status document).
+ */
+export type HandlerResult<T> = T | Reply<T> | Reply<TaskStatus> | Promise<T | Reply<T> | Reply<TaskStatus>>;
 
 /**
  * The type of the handler of one operation, from its generated types. Generated modules export
