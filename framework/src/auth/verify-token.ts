@@ -32,11 +32,13 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
   };
 
   return function verifyToken(token: string): TokenClaims {
-    checkShape(token, algorithms);
     let payload: unknown;
     try {
       payload = jwt.verify(token, key, options);
     } catch (error) {
+      // jsonwebtoken (algorithms pinned) has refused it; the shape check names the precise reason, and
+      // runs only on this path so that a valid token's header is decoded once.
+      checkShape(token, algorithms);
       throw toClientError(error);
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
