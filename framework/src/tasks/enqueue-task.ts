@@ -59,12 +59,15 @@ async function addOnce(
     if (existing) return existing;
   }
   try {
-    await backend.add(job);
+    const index = () => (redis && meta.owner ? indexTask(redis, prefix, meta.owner, job.id, meta.createdAt, ttl) : undefined);
+    // Once connected, one round trip for both (the index entry of a job that failed to enqueue is dropped
+    // when listed); before, the add waits for the connection and the index follows it.
+    if (redis?.status === 'ready') await Promise.all([backend.add(job), index()]);
+    else await backend.add(job).then(index);
   } catch (error) {
     if (idempotencyKey) await redis!.del(idempotencyKey).catch(() => undefined);
     throw error;
   }
-  if (redis && meta.owner) await indexTask(redis, prefix, meta.owner, job.id, meta.createdAt, ttl);
   return undefined;
 }
 

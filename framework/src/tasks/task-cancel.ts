@@ -37,7 +37,11 @@ export function listenForCancels(redisUrl: string, prefix: string, logger: Logge
     async track(jobId) {
       const controller = new AbortController();
       running.set(jobId, controller);
-      if (await reader.exists(taskKeys.cancelled(prefix, jobId))) controller.abort(new Error('The task was cancelled'));
+      // Off the job's critical path: the task starts at once and is aborted if the marker turns up.
+      reader
+        .exists(taskKeys.cancelled(prefix, jobId))
+        .then((found) => found && controller.abort(new Error('The task was cancelled')))
+        .catch(() => undefined);
       return { signal: controller.signal, release: () => running.delete(jobId) };
     },
     async close() {
