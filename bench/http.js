@@ -321,7 +321,8 @@ async function main() {
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the target order each round so no target always runs first (or right after another's load).
       const order = TARGETS.map((_, index) => TARGETS[(index + round) % TARGETS.length]);
-      for (const route of ROUTES) {
+      // Reverse the route order every other round, so no route always follows the same load.
+      for (const route of round % 2 === 1 ? [...ROUTES].reverse() : ROUTES) {
         for (const target of order) {
           const check = (run, phase) => {
             if (run.unexpected > 0 || run.errors > 0 || run.timeouts > 0) {
