@@ -18,12 +18,15 @@ const otherKeys = deriveEnvelopeKeys({ jwtSecret: 'another-secret-of-at-least-16
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyNDIifQ.c2lnbmF0dXJlLXZhbHVl';
 const USER_ID = 'user-4242';
 const ARG = 'a-very-private-argument';
+// Holds a space, outside the base64url alphabet: random ciphertext can never contain it by chance
+// (a three-letter name did, once in a few hundred runs).
+const PROFILE_NAME = 'Ada Lovelace';
 
 function envelope(): TaskEnvelope {
   return {
     v: 1,
     task: 'sendWelcome',
-    args: serializeArgs([profile('Ada'), ARG, new Date(1_700_000_000_000)], fakeCodec),
+    args: serializeArgs([profile(PROFILE_NAME), ARG, new Date(1_700_000_000_000)], fakeCodec),
     context: {
       token: TOKEN,
       claims: { sub: USER_ID, roles: ['admin'] },
@@ -130,7 +133,7 @@ describe('encrypted envelope', () => {
   it('holds no readable token, claims or argument', () => {
     const plainText = JSON.stringify(sealEnvelope(envelope(), keys));
     const cipherText = JSON.stringify(sealEnvelope(envelope(), keys, { encrypt: true }));
-    for (const secret of [TOKEN, USER_ID, ARG, 'Ada', 'sendWelcome', '/v1/profiles']) {
+    for (const secret of [TOKEN, USER_ID, ARG, PROFILE_NAME, 'sendWelcome', '/v1/profiles']) {
       expect(plainText).toContain(secret);
       expect(cipherText).not.toContain(secret);
     }
