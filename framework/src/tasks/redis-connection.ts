@@ -9,10 +9,12 @@ export type ConnectionRole = 'producer' | 'worker';
  * Open a connection to `url`. Producers do not queue commands while disconnected (an enqueue then fails
  * at once instead of hanging); workers block on Redis and wait for it (BullMQ requires
  * `maxRetriesPerRequest: null` there). Both reconnect with a capped backoff and log state changes once.
+ * `name` becomes the connection's CLIENT SETNAME (shown by CLIENT LIST; characters Redis refuses become "_").
  */
-export function openRedis(url: string, role: ConnectionRole, logger: Logger): Redis {
+export function openRedis(url: string, role: ConnectionRole, logger: Logger, name?: string): Redis {
   const options: RedisOptions = {
     connectTimeout: 2000,
+    connectionName: name?.replace(/[^\x21-\x7e]/g, '_'),
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
     ...(role === 'producer'
       ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }

@@ -27,6 +27,8 @@ export interface RunnableJob {
   data: unknown;
   /** Attempts already made before this one. */
   attemptsMade: number;
+  /** Times the job was taken by a worker, this time included (BullMQ); more than 1 after a stall. */
+  attemptsStarted?: number;
   opts: { attempts?: number };
   /** The job's progress so far (pym stores a TaskProgressState object there). */
   progress?: unknown;
@@ -69,7 +71,8 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   let refused = false;
   const state = progressOf(job);
   const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(progress).then(() => undefined) : undefined;
-  const tracked = jobId && deps.cancels ? await deps.cancels.track(jobId) : undefined;
+  const redelivered = job.attemptsMade > 0 || job.attemptsStarted !== 1;
+  const tracked = jobId && deps.cancels ? deps.cancels.track(jobId, { redelivered }) : undefined;
   const signal = tracked?.signal ?? new AbortController().signal;
   try {
     let envelope;

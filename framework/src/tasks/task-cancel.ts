@@ -4,11 +4,30 @@ import type { Logger } from 'pino';
 import { openRedis } from './redis-connection';
 import { taskKeys } from './task-owner-index';
 
+/** How a job reached this worker, as far as cancels are concerned. */
+export interface TrackOptions {
+  /**
+   * The job ran (or was taken) before: a retry, or a stalled job handed over from a dead worker. Its cancel
+   * may have been announced before this worker listened, so its cancel marker is read from Redis.
+   */
+  redelivered: boolean;
+}
+
 /** A worker's view of cancels: the AbortController of each job it runs. */
 export interface CancelListener {
-  /** A signal for `jobId`, aborted when a cancel for it is published (or was, before it started). */
-  track(jobId: string): Promise<{ signal: AbortSignal; release(): void }>;
+  /** A signal for `jobId`, aborted when a cancel for it is announced (or was, before it started). */
+  track(jobId: string, options: TrackOptions): { signal: AbortSignal; release(): void };
   close(): Promise<void>;
+}
+
+/** Options of listenForCancels. */
+export interface CancelListenerOptions {
+  /** How long an announced cancel is remembered for a job not (yet) running here. @defaultValue 300000 */
+  rememberMs?: number;
+  /** Called with each announced job id (observability and tests). */
+  onAnnounce?: (jobId: string) => void;
+  /** Called each time the subscription is (re)made (observability and tests). */
+  onSubscribed?: () => void;
 }
 
 /** Announce the cancel of a running task to every worker of the service. */
@@ -16,32 +35,80 @@ export async function publishCancel(redis: Redis, prefix: string, jobId: string)
   await redis.publish(taskKeys.cancelChannel(prefix), jobId);
 }
 
+const MAX_REMEMBERED = 10_000;
+const cancelled = () => new Error('The task was cancelled');
+
 /**
- * Subscribe to the service's cancel channel. A job whose cancel marker already exists when it starts
- * (cancelled while being picked up) is aborted at once.
+ * Subscribe to the service's cancel channel. The server announces a cancel only for a job that some worker
+ * has locked, possibly a moment before this worker starts running it: announcements are remembered for a
+ * while, so a job starting after its announcement is aborted at once, without a Redis read per job. Redis is
+ * read only where an announcement may have been missed: while the subscription is down (and for the jobs
+ * running when it comes back), and for redelivered jobs.
  */
-export function listenForCancels(redisUrl: string, prefix: string, logger: Logger): CancelListener {
+export function listenForCancels(redisUrl: string, prefix: string, logger: Logger, options: CancelListenerOptions = {}): CancelListener {
+  const rememberMs = options.rememberMs ?? 300_000;
+  const channel = taskKeys.cancelChannel(prefix);
   const running = new Map<string, AbortController>();
-  const subscriber = openRedis(redisUrl, 'worker', logger);
-  const reader = openRedis(redisUrl, 'worker', logger);
+  const announced = new Map<string, number>(); // job id → when announced, oldest first
+  const subscriber = openRedis(redisUrl, 'worker', logger, `${prefix}:pym:cancel-listener`);
+  const reader = openRedis(redisUrl, 'worker', logger, `${prefix}:pym:cancel-reader`);
+  let live = false; // subscribed and connected: every announcement reaches this worker
+
+  const remember = (jobId: string) => {
+    const now = Date.now();
+    announced.delete(jobId);
+    announced.set(jobId, now);
+    for (const [id, at] of announced) {
+      if (announced.size <= MAX_REMEMBERED && now - at < rememberMs) break;
+      announced.delete(id);
+    }
+  };
+  const wasAnnounced = (jobId: string) => {
+    const at = announced.get(jobId);
+    return at !== undefined && Date.now() - at < rememberMs;
+  };
+  const checkMarker = (jobId: string, controller: AbortController) => {
+    reader
+      .exists(taskKeys.cancelled(prefix, jobId))
+      .then((found) => found && !controller.signal.aborted && controller.abort(cancelled()))
+      .catch(() => undefined);
+  };
+  const subscribe = () => {
+    subscriber.subscribe(channel).then(
+      () => {
+        live = true;
+        // Announcements made while the subscription was down are lost: ask Redis for the jobs running now.
+        for (const [jobId, controller] of running) checkMarker(jobId, controller);
+        options.onSubscribed?.();
+      },
+      (error: Error) => logger.warn({ err: { message: error.message } }, 'cancel channel subscribe failed'),
+    );
+  };
+
   subscriber.on('message', (_channel: string, jobId: string) => {
+    remember(jobId);
+    options.onAnnounce?.(jobId);
     const controller = running.get(jobId);
     if (controller && !controller.signal.aborted) {
       logger.info({ jobId }, 'task cancel requested');
-      controller.abort(new Error('The task was cancelled'));
+      controller.abort(cancelled());
     }
   });
-  // Not awaited: a worker may start before Redis is reachable; the subscription is made once it is.
-  subscriber.subscribe(taskKeys.cancelChannel(prefix)).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'cancel channel subscribe failed'));
+  subscriber.on('close', () => {
+    live = false;
+  });
+  // On every (re)connection; a worker may start before Redis is reachable.
+  subscriber.on('ready', () => {
+    if (!live) subscribe();
+  });
+
   return {
-    async track(jobId) {
+    track(jobId, { redelivered }) {
       const controller = new AbortController();
       running.set(jobId, controller);
+      if (wasAnnounced(jobId)) controller.abort(cancelled());
       // Off the job's critical path: the task starts at once and is aborted if the marker turns up.
-      reader
-        .exists(taskKeys.cancelled(prefix, jobId))
-        .then((found) => found && controller.abort(new Error('The task was cancelled')))
-        .catch(() => undefined);
+      else if (redelivered || !live) checkMarker(jobId, controller);
       return { signal: controller.signal, release: () => running.delete(jobId) };
     },
     async close() {
