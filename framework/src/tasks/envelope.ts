@@ -221,10 +221,15 @@ function decrypt(sealed: SealedEnvelope, key: Buffer): string {
   }
 }
 
-/** HMAC over an unambiguous encoding (a JSON array) of every field the worker reads. */
-function computeSeal(key: Buffer, alg: SealAlgorithm, payload: string, iv?: string, tag?: string): string {
-  const input = JSON.stringify(['pym task envelope', VERSION, alg, iv ?? null, tag ?? null, payload]);
-  return createHmac('sha256', key).update(input, 'utf8').digest('base64url');
+/**
+ * HMAC over an unambiguous encoding of every field the worker reads: a fixed header, the algorithm, the
+ * length-prefixed iv and tag, then the payload as is (last, so it needs no prefix nor escaping).
+ */
+function computeSeal(key: Buffer, alg: SealAlgorithm, payload: string, iv = '', tag = ''): string {
+  return createHmac('sha256', key)
+    .update(`pym task envelope\n${VERSION}\n${alg}\n${iv.length}:${iv}\n${tag.length}:${tag}\n`, 'utf8')
+    .update(payload, 'utf8')
+    .digest('base64url');
 }
 
 function aad(alg: SealAlgorithm): Buffer {
