@@ -30,14 +30,33 @@ export interface CancelMarker {
   removed: boolean;
 }
 
+/** Add a member and make the set live at least ARGV[3] more seconds (never shortening it): one command per enqueue. */
+const INDEX_TASK_LUA = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+local ttl = tonumber(ARGV[3])
+if redis.call('TTL', KEYS[1]) < ttl then redis.call('EXPIRE', KEYS[1], ttl) end
+return 1`;
+
+interface IndexingRedis extends Redis {
+  pymIndexTask(key: string, at: number, id: string, ttlSeconds: number): Promise<unknown>;
+}
+
+const withIndexCommand = new WeakSet<Redis>();
+
+function indexing(redis: Redis): IndexingRedis {
+  if (!withIndexCommand.has(redis)) {
+    redis.defineCommand('pymIndexTask', { numberOfKeys: 1, lua: INDEX_TASK_LUA });
+    withIndexCommand.add(redis);
+  }
+  return redis as IndexingRedis;
+}
+
 /**
- * Index a task under its owner. The set expires `ttlSeconds` after its newest task; ids of jobs gone since
- * (retention) are dropped when listed.
+ * Index a task under its owner. The set lives at least `ttlSeconds` more (a later task with a shorter
+ * retention does not shorten it); ids of jobs gone since (retention) are dropped when listed.
  */
 export async function indexTask(redis: Redis, prefix: string, owner: string, id: string, at: number, ttlSeconds: number): Promise<void> {
-  const key = taskKeys.owner(prefix, owner);
-  // Two commands written back to back (no MULTI: an ioredis transaction costs more than the round trip it saves).
-  await Promise.all([redis.zadd(key, at, id), redis.expire(key, ttlSeconds)]);
+  await indexing(redis).pymIndexTask(taskKeys.owner(prefix, owner), at, id, ttlSeconds);
 }
 
 /** An owner's task ids, newest first (at most `max`). */
