@@ -13,8 +13,8 @@ import { registryModelCodec } from '../models/task-model-codec';
 import { deserializeArgs } from './deserialize-args';
 import { EnvelopeRejectedError, openEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
-import { initialProgress, runInJob, type TaskProgressState } from './job-context';
-import type { CancelListener } from './task-cancel';
+import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
+import { JobCancellation, type CancelListener } from './task-cancel';
 import { TaskEnvelopeRejected } from './task-errors';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
@@ -72,8 +72,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   const state = progressOf(job);
   const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(progress).then(() => undefined) : undefined;
   const redelivered = job.attemptsMade > 0 || job.attemptsStarted !== 1;
-  const tracked = jobId && deps.cancels ? deps.cancels.track(jobId, { redelivered }) : undefined;
-  const signal = tracked?.signal ?? new AbortController().signal;
+  const cancellation = deps.cancels && jobId ? deps.cancels.track(jobId, { redelivered }) : new JobCancellation(() => undefined);
   try {
     let envelope;
     try {
@@ -92,12 +91,20 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     requestId = envelope.context.requestId;
     const context = taskRequestContext(envelope.context, deps.config);
     const args = deserializeArgs(envelope.args, registryModelCodec);
-    if (signal.aborted) throw signal.reason;
-    const result = await runWithContext(context, () => runInJob({ jobId, state, signal, save }, () => task.run.apply(task.target, args)));
-    if (signal.aborted) throw signal.reason;
+    if (cancellation.aborted) throw cancellation.reason;
+    const running: JobContext = {
+      jobId,
+      state,
+      save,
+      get signal() {
+        return cancellation.signal;
+      },
+    };
+    const result = await runWithContext(context, () => runInJob(running, () => task.run.apply(task.target, args)));
+    if (cancellation.aborted) throw cancellation.reason;
     return toWire(result);
   } catch (thrown) {
-    if (signal.aborted) {
+    if (cancellation.aborted) {
       deps.logger.info({ task: { name: job.name, jobId, attempt, userId } }, `task ${job.name} cancelled`);
       throw new UnrecoverableError(CANCELLED_REASON);
     }
@@ -124,7 +131,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     if (unrecoverable) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
     throw thrown instanceof Error ? thrown : error;
   } finally {
-    tracked?.release();
+    cancellation.release();
   }
 }
 

@@ -13,10 +13,49 @@ export interface TrackOptions {
   redelivered: boolean;
 }
 
-/** A worker's view of cancels: the AbortController of each job it runs. */
+/**
+ * The cancel state of one running job. Its AbortSignal is made only when asked for (by the task, through
+ * getTaskSignal): making one costs microseconds, on every job.
+ */
+export class JobCancellation {
+  #controller?: AbortController;
+  #reason?: Error;
+
+  constructor(private readonly onRelease: () => void) {}
+
+  /** Whether the job was cancelled. */
+  get aborted(): boolean {
+    return this.#reason !== undefined;
+  }
+
+  /** Why it was cancelled, once it is. */
+  get reason(): Error | undefined {
+    return this.#reason;
+  }
+
+  /** Aborted when the job is cancelled (at once if it already is). */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#reason && !this.#controller.signal.aborted) this.#controller.abort(this.#reason);
+    return this.#controller.signal;
+  }
+
+  cancel(reason: Error): void {
+    if (this.#reason) return;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  /** The job ended: stop tracking it. */
+  release(): void {
+    this.onRelease();
+  }
+}
+
+/** A worker's view of cancels: the cancellation state of each job it runs. */
 export interface CancelListener {
-  /** A signal for `jobId`, aborted when a cancel for it is announced (or was, before it started). */
-  track(jobId: string, options: TrackOptions): { signal: AbortSignal; release(): void };
+  /** Track `jobId` while it runs: cancelled when a cancel for it is announced (or was, before it started). */
+  track(jobId: string, options: TrackOptions): JobCancellation;
   close(): Promise<void>;
 }
 
@@ -48,7 +87,7 @@ const cancelled = () => new Error('The task was cancelled');
 export function listenForCancels(redisUrl: string, prefix: string, logger: Logger, options: CancelListenerOptions = {}): CancelListener {
   const rememberMs = options.rememberMs ?? 300_000;
   const channel = taskKeys.cancelChannel(prefix);
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, JobCancellation>();
   const announced = new Map<string, number>(); // job id → when announced, oldest first
   const subscriber = openRedis(redisUrl, 'worker', logger, `${prefix}:pym:cancel-listener`);
   const reader = openRedis(redisUrl, 'worker', logger, `${prefix}:pym:cancel-reader`);
@@ -67,10 +106,10 @@ export function listenForCancels(redisUrl: string, prefix: string, logger: Logge
     const at = announced.get(jobId);
     return at !== undefined && Date.now() - at < rememberMs;
   };
-  const checkMarker = (jobId: string, controller: AbortController) => {
+  const checkMarker = (jobId: string, job: JobCancellation) => {
     reader
       .exists(taskKeys.cancelled(prefix, jobId))
-      .then((found) => found && !controller.signal.aborted && controller.abort(cancelled()))
+      .then((found) => found && job.cancel(cancelled()))
       .catch(() => undefined);
   };
   const subscribe = () => {
@@ -78,7 +117,7 @@ export function listenForCancels(redisUrl: string, prefix: string, logger: Logge
       () => {
         live = true;
         // Announcements made while the subscription was down are lost: ask Redis for the jobs running now.
-        for (const [jobId, controller] of running) checkMarker(jobId, controller);
+        for (const [jobId, job] of running) checkMarker(jobId, job);
         options.onSubscribed?.();
       },
       (error: Error) => logger.warn({ err: { message: error.message } }, 'cancel channel subscribe failed'),
@@ -88,10 +127,10 @@ export function listenForCancels(redisUrl: string, prefix: string, logger: Logge
   subscriber.on('message', (_channel: string, jobId: string) => {
     remember(jobId);
     options.onAnnounce?.(jobId);
-    const controller = running.get(jobId);
-    if (controller && !controller.signal.aborted) {
+    const job = running.get(jobId);
+    if (job && !job.aborted) {
       logger.info({ jobId }, 'task cancel requested');
-      controller.abort(cancelled());
+      job.cancel(cancelled());
     }
   });
   subscriber.on('close', () => {
@@ -104,12 +143,12 @@ export function listenForCancels(redisUrl: string, prefix: string, logger: Logge
 
   return {
     track(jobId, { redelivered }) {
-      const controller = new AbortController();
-      running.set(jobId, controller);
-      if (wasAnnounced(jobId)) controller.abort(cancelled());
-      // Off the job's critical path: the task starts at once and is aborted if the marker turns up.
-      else if (redelivered || !live) checkMarker(jobId, controller);
-      return { signal: controller.signal, release: () => running.delete(jobId) };
+      const job = new JobCancellation(() => running.delete(jobId));
+      running.set(jobId, job);
+      if (wasAnnounced(jobId)) job.cancel(cancelled());
+      // Off the job's critical path: the task starts at once and is cancelled if the marker turns up.
+      else if (redelivered || !live) checkMarker(jobId, job);
+      return job;
     },
     async close() {
       subscriber.disconnect();

@@ -51,14 +51,15 @@ const marker = (id: string) => ({ id, name: 'T.task', owner: 'u', created_at: Da
 
 test('a running job is aborted when its cancel is announced', async () => {
   const { listener, events } = await startListener();
-  const { signal, release } = listener.track('job-running', { redelivered: false });
-  expect(signal.aborted).toBe(false);
-  const aborted = once(signal, 'abort');
+  const job = listener.track('job-running', { redelivered: false });
+  expect(job.aborted).toBe(false);
+  const aborted = once(job.signal, 'abort');
   const heard = announced(events, 'job-running');
   await publishCancel(redis, prefix, 'job-running');
   await Promise.all([aborted, heard]);
-  expect(signal.aborted).toBe(true);
-  release();
+  expect(job.aborted).toBe(true);
+  expect(job.reason?.message).toBe('The task was cancelled');
+  job.release();
 });
 
 test('a job that starts just after its cancel was announced (taken while being cancelled) starts aborted', async () => {
@@ -66,27 +67,30 @@ test('a job that starts just after its cancel was announced (taken while being c
   const heard = announced(events, 'job-late');
   await publishCancel(redis, prefix, 'job-late');
   await heard;
-  const { signal, release } = listener.track('job-late', { redelivered: false });
-  expect(signal.aborted).toBe(true);
-  release();
-  expect(listener.track('job-other', { redelivered: false }).signal.aborted).toBe(false);
+  const job = listener.track('job-late', { redelivered: false });
+  expect(job.aborted).toBe(true);
+  // A signal asked for later is aborted at once.
+  expect(job.signal.aborted).toBe(true);
+  expect(job.signal.reason).toBe(job.reason);
+  job.release();
+  expect(listener.track('job-other', { redelivered: false }).aborted).toBe(false);
 });
 
 test('a redelivered job whose cancel was announced before this worker listened is aborted through its marker', async () => {
   const id = `job-redelivered-${randomUUID()}`;
   await writeCancelMarker(redis, prefix, marker(id), 60);
   const { listener } = await startListener();
-  const { signal, release } = listener.track(id, { redelivered: true });
-  await once(signal, 'abort');
-  expect(signal.aborted).toBe(true);
-  release();
+  const job = listener.track(id, { redelivered: true });
+  await once(job.signal, 'abort');
+  expect(job.aborted).toBe(true);
+  job.release();
 });
 
 test('a job running while the subscription was lost is aborted through its marker once it is back', async () => {
   const { listener, events } = await startListener();
   const id = `job-across-${randomUUID()}`;
-  const { signal, release } = listener.track(id, { redelivered: false });
-  const aborted = once(signal, 'abort');
+  const job = listener.track(id, { redelivered: false });
+  const aborted = once(job.signal, 'abort');
   // This listener's subscriber: the newest connection of that name (an earlier test's may still be closing).
   const clients = (await redis.client('LIST')) as string;
   const ids = clients
@@ -100,6 +104,6 @@ test('a job running while the subscription was lost is aborted through its marke
   await writeCancelMarker(redis, prefix, marker(id), 60);
   await publishCancel(redis, prefix, id);
   await Promise.all([resubscribed, aborted]);
-  expect(signal.aborted).toBe(true);
-  release();
+  expect(job.aborted).toBe(true);
+  job.release();
 });
