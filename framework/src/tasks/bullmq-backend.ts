@@ -2,6 +2,7 @@
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
+import { createDelayWakeups } from './delay-wakeups';
 import { openRedis } from './redis-connection';
 import type { TaskBackend, TaskJob } from './task-backend';
 
@@ -19,9 +20,11 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
     return queue;
   };
   const keepFor = { age: config.async.keep_finished };
+  const wakeups = createDelayWakeups(redis);
   return {
     bullmq: { redis, queue: queueFor },
     async add(job: TaskJob) {
+      const dueAt = Date.now() + job.delay; // BullMQ times the delay from the add
       await queueFor(job.queue).add(job.name, job.data, {
         jobId: job.id,
         delay: job.delay,
@@ -30,8 +33,10 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
         removeOnComplete: keepFor,
         removeOnFail: keepFor,
       });
+      if (job.delay > 0) wakeups.schedule(dueAt);
     },
     async close() {
+      wakeups.close();
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       redis.disconnect();
     },

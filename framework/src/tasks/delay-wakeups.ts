@@ -1,0 +1,48 @@
+// Delayed tasks start on time without tuning Redis: wake Redis up when a delayed task is due.
+import type { Redis } from 'ioredis';
+
+/** Wake-ups of one producer connection. */
+export interface DelayWakeups {
+  /** Wake Redis up at `dueAt` (epoch ms), the time a delayed job becomes due. */
+  schedule(dueAt: number): void;
+  close(): void;
+}
+
+/** Options of createDelayWakeups. */
+export interface DelayWakeupOptions {
+  /** Delays longer than this are not tracked (the process is likely to have restarted by then). @defaultValue 3600000 */
+  maxDelayMs?: number;
+  /** Called after each wake-up is sent (observability and tests). */
+  onWake?: (dueAt: number) => void;
+}
+
+/** Sent just after the due time, so that the worker's blocking timeout has expired when Redis looks at it. */
+const AFTER_DUE_MS = 1;
+
+/**
+ * A worker waiting for a delayed job blocks in Redis with a timeout, and an idle Redis looks at expired
+ * timeouts only `hz` times a second (10 by default: up to 100 ms late). Any command wakes it up, so the
+ * process that enqueued a delayed job sends a PING when the job is due. One timer per due millisecond
+ * (unref'd: it never keeps a process alive); a wake-up lost with its process only costs the lateness back.
+ */
+export function createDelayWakeups(redis: Redis, options: DelayWakeupOptions = {}): DelayWakeups {
+  const maxDelayMs = options.maxDelayMs ?? 3_600_000;
+  const timers = new Map<number, NodeJS.Timeout>();
+  return {
+    schedule(dueAt) {
+      const inMs = dueAt - Date.now();
+      if (inMs <= 0 || inMs > maxDelayMs || timers.has(dueAt)) return;
+      const timer = setTimeout(() => {
+        timers.delete(dueAt);
+        if (redis.status !== 'ready') return;
+        redis.ping().then(() => options.onWake?.(dueAt), () => undefined);
+      }, inMs + AFTER_DUE_MS);
+      timer.unref();
+      timers.set(dueAt, timer);
+    },
+    close() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Delay wake-ups against the real Redis: a PING goes out (onWake is called once Redis answered it) once per
+// due time, never before it.
+import IORedis from 'ioredis';
+import { createDelayWakeups, type DelayWakeups } from '../../src/tasks/delay-wakeups';
+
+const redis = new IORedis('redis://127.0.0.1:6379');
+let wakeups: DelayWakeups | undefined;
+
+afterEach(() => wakeups?.close());
+afterAll(() => redis.disconnect());
+
+test('pings Redis once per due time, after it is due, in due order', async () => {
+  const woken: { dueAt: number; at: number }[] = [];
+  let last!: () => void;
+  const lastWoken = new Promise<void>((resolve) => (last = resolve));
+  const first = Date.now() + 40;
+  const second = first + 30;
+  wakeups = createDelayWakeups(redis, {
+    onWake: (dueAt) => {
+      woken.push({ dueAt, at: Date.now() });
+      if (dueAt === second) last();
+    },
+  });
+  await redis.ping(); // connected (wake-ups are skipped while it is not)
+  wakeups.schedule(second);
+  wakeups.schedule(first);
+  wakeups.schedule(first); // a burst of tasks due the same millisecond: one wake-up
+  await lastWoken;
+  expect(woken.map((wake) => wake.dueAt)).toEqual([first, second]);
+  for (const wake of woken) expect(wake.at).toBeGreaterThanOrEqual(wake.dueAt);
+});
+
+test('nothing is scheduled for a time already past, and close() cancels what is pending', async () => {
+  const woken: number[] = [];
+  wakeups = createDelayWakeups(redis, { onWake: (dueAt) => woken.push(dueAt) });
+  wakeups.schedule(Date.now() - 5);
+  wakeups.schedule(Date.now() + 20);
+  wakeups.close();
+  // A later wake-up from a second instance fires after both would have: neither did.
+  let done!: () => void;
+  const fired = new Promise<void>((resolve) => (done = resolve));
+  const other = createDelayWakeups(redis, { onWake: () => done() });
+  other.schedule(Date.now() + 40);
+  await fired;
+  expect(woken).toEqual([]);
+});
