@@ -24,8 +24,7 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
   return {
     bullmq: { redis, queue: queueFor },
     async add(job: TaskJob) {
-      const dueAt = Date.now() + job.delay; // BullMQ times the delay from the add
-      await queueFor(job.queue).add(job.name, job.data, {
+      const added = await queueFor(job.queue).add(job.name, job.data, {
         jobId: job.id,
         delay: job.delay,
         attempts: job.attempts,
@@ -33,7 +32,7 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
         removeOnComplete: keepFor,
         removeOnFail: keepFor,
       });
-      if (job.delay > 0) wakeups.schedule(dueAt);
+      if (job.delay > 0) wakeups.schedule(added.timestamp + added.delay); // BullMQ's own due time
     },
     async close() {
       wakeups.close();

@@ -12,36 +12,40 @@ export interface DelayWakeups {
 export interface DelayWakeupOptions {
   /** Delays longer than this are not tracked (the process is likely to have restarted by then). @defaultValue 3600000 */
   maxDelayMs?: number;
-  /** Called after each wake-up is sent (observability and tests). */
+  /** Called after each wake-up is answered, with the due time it is for (observability and tests). */
   onWake?: (dueAt: number) => void;
 }
 
-/** Sent just after the due time, so that the worker's blocking timeout has expired when Redis looks at it. */
-const AFTER_DUE_MS = 1;
+/**
+ * Wake-ups go out just after the due time, so that the worker's blocking timeout has expired when Redis looks
+ * at it (a Node timer may fire up to a millisecond early: it counts from the event loop's cached clock), and
+ * once more a little later, in case the first one still came too early.
+ */
+const AFTER_DUE_MS = [2, 10];
 
 /**
  * A worker waiting for a delayed job blocks in Redis with a timeout, and an idle Redis looks at expired
  * timeouts only `hz` times a second (10 by default: up to 100 ms late). Any command wakes it up, so the
- * process that enqueued a delayed job sends a PING when the job is due. One timer per due millisecond
- * (unref'd: it never keeps a process alive); a wake-up lost with its process only costs the lateness back.
+ * process that enqueued a delayed job sends a PING when the job is due. Timers per due millisecond, not per
+ * job (unref'd: they never keep a process alive); a wake-up lost with its process only costs the lateness back.
  */
 export function createDelayWakeups(redis: Redis, options: DelayWakeupOptions = {}): DelayWakeups {
   const maxDelayMs = options.maxDelayMs ?? 3_600_000;
-  const timers = new Map<number, NodeJS.Timeout>();
+  const timers = new Map<number, NodeJS.Timeout[]>();
+  const wake = (dueAt: number, last: boolean) => {
+    if (last) timers.delete(dueAt);
+    if (redis.status !== 'ready') return;
+    redis.ping().then(() => options.onWake?.(dueAt), () => undefined);
+  };
   return {
     schedule(dueAt) {
       const inMs = dueAt - Date.now();
       if (inMs <= 0 || inMs > maxDelayMs || timers.has(dueAt)) return;
-      const timer = setTimeout(() => {
-        timers.delete(dueAt);
-        if (redis.status !== 'ready') return;
-        redis.ping().then(() => options.onWake?.(dueAt), () => undefined);
-      }, inMs + AFTER_DUE_MS);
-      timer.unref();
-      timers.set(dueAt, timer);
+      const pending = AFTER_DUE_MS.map((after, index) => setTimeout(wake, inMs + after, dueAt, index === AFTER_DUE_MS.length - 1).unref());
+      timers.set(dueAt, pending);
     },
     close() {
-      for (const timer of timers.values()) clearTimeout(timer);
+      for (const pending of timers.values()) pending.forEach(clearTimeout);
       timers.clear();
     },
   };
