@@ -46,7 +46,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): P
 async function addOnce(
   backend: TaskBackend,
   job: TaskJob,
-  meta: { config: PymConfig; owner?: string; idempotencyKey?: string; createdAt: number },
+  meta: { config: PymConfig; owner?: string; idempotencyKey?: string; listedAt: number },
 ): Promise<string | undefined> {
   const { prefix, keep_finished } = meta.config.async;
   const redis = backend.bullmq?.redis;
@@ -59,7 +59,7 @@ async function addOnce(
     if (existing) return existing;
   }
   try {
-    const index = () => (redis && meta.owner ? indexTask(redis, prefix, meta.owner, job.id, meta.createdAt, ttl) : undefined);
+    const index = () => (redis && meta.owner ? indexTask(redis, prefix, meta.owner, job.id, meta.listedAt, ttl) : undefined);
     // Once connected, one round trip for both (the index entry of a job that failed to enqueue is dropped
     // when listed); before, the add waits for the connection and the index follows it.
     if (redis?.status === 'ready') await Promise.all([backend.add(job), index()]);
@@ -80,6 +80,9 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   if (!hasConfig()) setConfig(loadConfig());
   const config = getConfig();
   const encodedArgs = serializeArgs(args, registryModelCodec);
+  // The owner index orders by this: sub-millisecond and increasing within the process, so that tasks started
+  // together are listed in call order (Date.now() ties within a millisecond).
+  const listedAt = performance.timeOrigin + performance.now();
   const envelope = { v: 1 as const, task: task.name, args: encodedArgs, context: captureContext() };
   const job: TaskJob = {
     id: randomUUID(),
@@ -101,7 +104,7 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
         config,
         owner,
         idempotencyKey: currentContext()?.idempotencyKey,
-        createdAt: envelope.context.enqueuedAt,
+        listedAt,
       }),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
