@@ -15,7 +15,8 @@ interface ConfigOptions {
 /** Print the whole config as YAML, or the value of one (dotted) key. */
 export function configCommand(key: string | undefined, options: ConfigOptions): void {
   const config = loadConfig({ configPath: options.config, env: options.env });
-  const masked = maskConfig(config, { showSecrets: options.showSecrets === true });
+  // Everything but the list of secret values (only there to mask them in logs): masked, it would read as noise.
+  const { secretValues: _secretValues, ...masked } = maskConfig(config, { showSecrets: options.showSecrets === true });
   if (key === undefined) {
     process.stdout.write(yaml.dump(masked));
     return;

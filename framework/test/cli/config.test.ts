@@ -41,6 +41,7 @@ describe('pym config', () => {
       async: { prefix: 'cli-notes-queue', redis_url: 'redis://127.0.0.1:6379' },
     });
     expect(whole.stdout).not.toContain(SECRET);
+    expect(printed).not.toHaveProperty('secretValues'); // internal: the values to mask in logs
   });
 
   test('one key: jwt_secret prints the mask', () => {

@@ -1,6 +1,6 @@
 // Enqueuing in-process against the real Redis: the caller's task list keeps the order of the calls.
 import { randomUUID } from 'node:crypto';
-import { asyncTask, loadConfig, setConfig } from '@pym/framework';
+import { asyncTask, loadConfig, setConfig, taskRef } from '@pym/framework';
 import { resetConfig } from '../../src/config/config-store';
 import { runWithContext } from '../../src/context/request-context';
 import { closeTaskBackend } from '../../src/tasks/task-backend';
@@ -29,7 +29,7 @@ test('tasks started together (within one millisecond) are listed in call order, 
   const owner = `user-${randomUUID()}`;
   const context = { requestId: 'req-order', method: 'POST', url: '/order', claims: { sub: owner } };
   // One handler starting a batch: every call is made before the first add is answered.
-  const refs = await runWithContext(context, () => Promise.all(Array.from({ length: 12 }, (_, n) => Listed.touch(n))));
+  const refs = await runWithContext(context, () => Promise.all(Array.from({ length: 12 }, (_, n) => taskRef(Listed.touch(n)))));
   const ids = refs.map((ref) => ref.id);
   expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 50)).toEqual([...ids].reverse());
 });
