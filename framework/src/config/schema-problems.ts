@@ -42,12 +42,13 @@ function unknownKeyMessage(key: string, allowed: readonly string[]): string {
   return 'unknown key';
 }
 
-/** The keys an object schema accepts at `path` (through defaults, optionals and arrays). */
+/** The keys an object schema accepts at `path` (through defaults, optionals, arrays and records' values). */
 export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   let current: z.ZodType | undefined = unwrap(schema);
   for (const segment of path) {
     if (current instanceof z.ZodObject) current = unwrap((current.shape as Record<string, z.ZodType>)[String(segment)]);
     else if (current instanceof z.ZodArray) current = unwrap(current.element as z.ZodType);
+    else if (current instanceof z.ZodRecord) current = unwrap(current.valueType as z.ZodType);
     else return [];
   }
   return current instanceof z.ZodObject ? Object.keys(current.shape) : [];

@@ -19,6 +19,15 @@ describe('config validation', () => {
     expect(problems['async.redis_ur']).toBe('unknown key; did you mean "redis_url"?');
   });
 
+  it('reports unknown keys inside a named entry (schedules, queues) with a did-you-mean', () => {
+    const dir = tempService({
+      'pym-config.yaml': 'name: a\nschedules:\n  nightly:\n    task: Reports.digest\n    crn: "0 3 * * *"\nasync:\n  queues:\n    emails: { concurency: 2 }\n',
+    });
+    const problems = problemsOf(dir);
+    expect(problems['schedules.nightly.crn']).toBe('unknown key; did you mean "cron"?');
+    expect(problems['async.queues.emails.concurency']).toBe('unknown key; did you mean "concurrency"?');
+  });
+
   it('suggests nothing when no allowed key is close, listing the allowed keys of a small section', () => {
     const problems = problemsOf(fixture('typos'));
     expect(problems['completely_unrelated_setting']).toBe('unknown key');
