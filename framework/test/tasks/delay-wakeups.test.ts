@@ -13,8 +13,8 @@ test('pings Redis per due time (twice: just after it, and a little later), never
   const woken: { dueAt: number; at: number }[] = [];
   let last!: () => void;
   const lastWoken = new Promise<void>((resolve) => (last = resolve));
-  const first = Date.now() + 40;
-  const second = first + 30;
+  let first = 0;
+  let second = 0;
   wakeups = createDelayWakeups(redis, {
     onWake: (dueAt) => {
       woken.push({ dueAt, at: Date.now() });
@@ -22,6 +22,8 @@ test('pings Redis per due time (twice: just after it, and a little later), never
     },
   });
   await redis.ping(); // connected (wake-ups are skipped while it is not)
+  first = Date.now() + 40; // taken after the ping: a loaded machine may take longer than that to connect
+  second = first + 30;
   wakeups.schedule(second);
   wakeups.schedule(first);
   wakeups.schedule(first); // a burst of tasks due the same millisecond: one wake-up
