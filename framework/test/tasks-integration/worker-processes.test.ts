@@ -1,6 +1,10 @@
-// Worker processes dying and stopping: a SIGKILLed task is finished by another worker, SIGTERM waits; plus enqueue from a script.
+// Worker processes dying and stopping: a SIGKILLed task is finished by another worker (unless cancelled meanwhile),
+// SIGTERM waits; plus enqueue from a script.
 import { loadConfig, setConfig, taskRef } from '@pym/framework';
+import { CANCELLED_REASON } from '../../src/tasks/run-task-job';
+import { publishCancel } from '../../src/tasks/task-cancel';
 import { closeTaskBackend } from '../../src/tasks/task-backend';
+import { writeCancelMarker } from '../../src/tasks/task-owner-index';
 import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
 import { createTaskFixture, killAll, startWorkerProcess, uniqueTag, type TaskFixture, type WorkerProcess } from './tasks-harness';
 
@@ -77,4 +81,26 @@ test('SIGTERM with a task running: the task completes, then the worker exits wit
   expect(await fixture.redis.lrange(fixture.key('done', tag), 0, -1)).toEqual([JSON.stringify({ pid: worker.pid, completions: 1 })]);
   expect(await (await fixture.job(ref.id)).getState()).toBe('completed');
   expect(JSON.parse(await worker.waitForLine((line) => line.includes('"msg":"stopped"')))).toMatchObject({ clean: true });
+});
+
+test('a task cancelled while its worker was dead is not completed by the worker that takes it over', async () => {
+  await killAll(workers); // one worker at a time: the holder, then its successor
+  const [holder] = (workers = [await startWorkerProcess(fixture)]);
+  const tag = uniqueTag('cancelled-while-dead');
+  const ref = await taskRef(Probe.hold(tag));
+  expect((await fixture.nextRecord<{ pid: number }>('started', tag)).pid).toBe(holder.pid);
+  holder.child.kill('SIGKILL');
+  expect(await holder.exited).toBeNull();
+
+  // What DELETE /tasks/{id} does for a running task: the marker, then the announcement, heard by nobody.
+  const now = Date.now();
+  await writeCancelMarker(fixture.redis, fixture.prefix, { id: ref.id, name: ref.name, owner: '', created_at: now, cancelled_at: now, removed: false }, 60);
+  await publishCancel(fixture.redis, fixture.prefix, ref.id);
+
+  // A worker started afterwards takes the stalled task over: a redelivery, so it reads the marker.
+  const successor = await startWorkerProcess(fixture);
+  workers = [successor];
+  expect((await fixture.nextRecord<{ pid: number }>('started', tag, 20)).pid).toBe(successor.pid);
+  await fixture.signal('release', tag);
+  expect(await fixture.jobOutcome(ref.id)).toEqual({ state: 'failed', reason: CANCELLED_REASON });
 });
