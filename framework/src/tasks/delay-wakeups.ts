@@ -12,6 +12,8 @@ export interface DelayWakeups {
 export interface DelayWakeupOptions {
   /** Delays longer than this are not tracked (the process is likely to have restarted by then). @defaultValue 3600000 */
   maxDelayMs?: number;
+  /** Due times tracked at once (two timers each); beyond, delayed tasks start when Redis' own timer says. @defaultValue 10000 */
+  maxPending?: number;
   /** Called after each wake-up is answered, with the due time it is for (observability and tests). */
   onWake?: (dueAt: number) => void;
 }
@@ -31,6 +33,7 @@ const AFTER_DUE_MS = [2, 10];
  */
 export function createDelayWakeups(redis: Redis, options: DelayWakeupOptions = {}): DelayWakeups {
   const maxDelayMs = options.maxDelayMs ?? 3_600_000;
+  const maxPending = options.maxPending ?? 10_000;
   const timers = new Map<number, NodeJS.Timeout[]>();
   const wake = (dueAt: number, last: boolean) => {
     if (last) timers.delete(dueAt);
@@ -40,7 +43,7 @@ export function createDelayWakeups(redis: Redis, options: DelayWakeupOptions = {
   return {
     schedule(dueAt) {
       const inMs = dueAt - Date.now();
-      if (inMs <= 0 || inMs > maxDelayMs || timers.has(dueAt)) return;
+      if (inMs <= 0 || inMs > maxDelayMs || timers.has(dueAt) || timers.size >= maxPending) return;
       const pending = AFTER_DUE_MS.map((after, index) => setTimeout(wake, inMs + after, dueAt, index === AFTER_DUE_MS.length - 1).unref());
       timers.set(dueAt, pending);
     },

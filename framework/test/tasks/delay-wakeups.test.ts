@@ -46,3 +46,24 @@ test('nothing is scheduled for a time already past, and close() cancels what is 
   await fired;
   expect(woken).toEqual([]);
 });
+
+test('tracks at most maxPending due times at once (bounded memory under a flood of delayed tasks)', async () => {
+  const woken: number[] = [];
+  let done!: () => void;
+  const bothWoken = new Promise<void>((resolve) => (done = resolve));
+  wakeups = createDelayWakeups(redis, {
+    maxPending: 2,
+    onWake: (dueAt) => {
+      woken.push(dueAt);
+      if (woken.length === 4) done();
+    },
+  });
+  await redis.ping();
+  const first = Date.now() + 30;
+  wakeups.schedule(first);
+  wakeups.schedule(first + 10);
+  wakeups.schedule(first + 5); // a third due time while two are pending: not tracked
+  await bothWoken;
+  // Both wake-ups of each tracked due time have come (the second one 10 ms after the first): the third never will.
+  expect(woken.sort((a, b) => a - b)).toEqual([first, first, first + 10, first + 10]);
+});
