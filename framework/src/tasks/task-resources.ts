@@ -48,9 +48,11 @@ interface FoundTask {
 export class TaskResources {
   private readonly prefix: string;
 
+  /** `now` is the clock retention is judged by (tests pass their own). */
   constructor(
     private readonly config: PymConfig,
     private readonly bullmq: BullmqHandle | undefined,
+    private readonly now: () => number = Date.now,
   ) {
     this.prefix = config.async.prefix;
   }
@@ -86,6 +88,9 @@ export class TaskResources {
       if (state === 'unknown') continue;
       const job = await queue.getJob(id);
       if (!job) continue;
+      // BullMQ drops aged jobs only when another job of the queue finishes: on a quiet queue, retention is ours.
+      const finished = state === 'completed' || state === 'failed';
+      if (finished && job.finishedOn && job.finishedOn + this.config.async.keep_finished * 1000 <= this.now()) return undefined;
       const doc = statusOfJob({
         id,
         name: job.name,

@@ -1,0 +1,56 @@
+// Retention: a finished task reads 404 once async.keep_finished has passed, even on a quiet queue where BullMQ
+// has not removed the job yet (it does so only when another job finishes). Real Redis and BullMQ; the clock
+// of TaskResources is moved instead of waiting a day.
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'bullmq';
+import { asyncTask, loadConfig, setConfig, taskRef } from '@pym/framework';
+import { resetConfig } from '../../src/config/config-store';
+import { runWithContext } from '../../src/context/request-context';
+import { closeTaskBackend, getTaskBackend } from '../../src/tasks/task-backend';
+import { TaskNotFound, TaskResources } from '../../src/tasks/task-resources';
+import { ownerTaskIds } from '../../src/tasks/task-owner-index';
+import { createTaskFixture, type TaskFixture } from '../tasks-integration/tasks-harness';
+
+const KEEP_SECONDS = 60;
+let fixture: TaskFixture;
+
+beforeAll(() => {
+  fixture = createTaskFixture({ async: { keep_finished: KEEP_SECONDS } });
+  setConfig(loadConfig({ configPath: fixture.configPath }));
+});
+
+afterAll(async () => {
+  await closeTaskBackend();
+  resetConfig();
+  await fixture.close();
+});
+
+class Kept {
+  @asyncTask({ name: `Kept.work-${randomUUID()}` })
+  static async work(): Promise<void> {}
+}
+
+test('a finished task is readable and listed during async.keep_finished, then 404 and unlisted', async () => {
+  const owner = `user-${randomUUID()}`;
+  const caller = { claims: { sub: owner } };
+  const ref = await runWithContext({ requestId: 'req-kept', method: 'POST', url: '/kept', claims: { sub: owner } }, () => taskRef(Kept.work()));
+  // Finish it with a plain BullMQ worker on the same queue (what is judged here is the record, not the run).
+  const worker = new Worker('tasks', async () => 'done', { connection: { host: '127.0.0.1', port: 6379 }, prefix: fixture.prefix });
+  await once(worker, 'completed');
+  await worker.close();
+  const finishedOn = (await fixture.job(ref.id)).finishedOn!;
+
+  // The backend the enqueue went through (connected), as the server's task resources use it.
+  const config = loadConfig({ configPath: fixture.configPath });
+  let now = finishedOn + (KEEP_SECONDS - 1) * 1000;
+  const resources = new TaskResources(config, getTaskBackend().bullmq, () => now);
+  expect(await resources.get(ref.id, caller)).toMatchObject({ id: ref.id, status: 'completed', result: 'done' });
+  expect((await resources.list(caller, { limit: 10, offset: 0 })).tasks.map((task) => task.id)).toEqual([ref.id]);
+
+  now = finishedOn + KEEP_SECONDS * 1000;
+  expect(await fixture.queue().getJobState(ref.id)).toBe('completed'); // still in BullMQ: nothing else finished since
+  await expect(resources.get(ref.id, caller)).rejects.toBeInstanceOf(TaskNotFound);
+  expect((await resources.list(caller, { limit: 10, offset: 0 })).tasks).toEqual([]);
+  expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 10)).toEqual([]);
+});
