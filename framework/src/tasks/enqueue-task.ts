@@ -16,6 +16,7 @@ import { TaskQueueUnavailable } from './task-errors';
 import { claimIdempotencyKey, indexTask, taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
 import type { TaskRef } from './task-ref';
+import { withTimeout } from './with-timeout';
 
 /** The caller's context as it travels in the envelope (empty identity outside any request or task). */
 function captureContext(): TaskContext {
@@ -29,14 +30,6 @@ function captureContext(): TaskContext {
     traceparent: context?.traceparent,
     enqueuedAt: Date.now(),
   };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

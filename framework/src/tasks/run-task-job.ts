@@ -16,10 +16,11 @@ import { envelopeKeysFor } from './envelope-keys-from-config';
 import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
 import { JobCancellation } from './job-cancellation';
 import type { CancelListener } from './task-cancel';
-import { TaskEnvelopeRejected } from './task-errors';
+import { TaskEnvelopeRejected, TaskTimedOut } from './task-errors';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
 import { findTask } from './task-registry';
+import { withTimeout } from './with-timeout';
 
 /** The parts of a BullMQ job the runner reads. */
 export interface RunnableJob {
@@ -101,11 +102,13 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
         return cancellation.signal;
       },
     };
-    const result = await runWithContext(context, () => runInJob(running, () => task.run.apply(task.target, args)));
+    const run = runWithContext(context, () => runInJob(running, () => task.run.apply(task.target, args)));
+    const timeout = task.options.timeout;
+    const result = await (timeout === undefined ? run : withTimeout(Promise.resolve(run), timeout, () => overrun(task.name, timeout, cancellation)));
     if (cancellation.aborted) throw cancellation.reason;
     return toWire(result);
   } catch (thrown) {
-    if (cancellation.aborted) {
+    if (cancellation.aborted && !(cancellation.reason instanceof TaskTimedOut)) {
       deps.logger.info({ task: { name: job.name, jobId, attempt, userId } }, `task ${job.name} cancelled`);
       throw new UnrecoverableError(CANCELLED_REASON);
     }
@@ -134,6 +137,16 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   } finally {
     cancellation.release();
   }
+}
+
+/**
+ * The attempt ran past its timeout: it fails with TASK_TIMEOUT, and the task's signal is aborted with the same
+ * error (a running function cannot be stopped from outside: a body that ignores its signal runs on, detached).
+ */
+function overrun(taskName: string, timeoutMs: number, cancellation: JobCancellation): Error {
+  const error = new TaskTimedOut(`Task ${taskName} ran longer than its timeout of ${timeoutMs} ms`);
+  cancellation.cancel(error);
+  return error;
 }
 
 /** The error a task's status shows: a failOnError message, a 4xx's message, else the generic description. */

@@ -1,4 +1,4 @@
-// The error codes of tasks: a bad argument at the call site, an unreachable queue, a refused envelope.
+// The error codes of tasks: a bad argument at the call site, an unreachable queue, a refused envelope, an overrun.
 import { defineError } from '../errors/define-error';
 
 /**
@@ -37,3 +37,9 @@ export const TaskEnvelopeRejected = defineError(
   500,
   'A task envelope was refused by the worker',
 );
+
+/**
+ * An attempt ran longer than its task's `timeout` option: the attempt fails (and is retried per policy), and
+ * the task's signal (getTaskSignal) is aborted with this error so that cooperative code stops.
+ */
+export const TaskTimedOut = defineError('TaskTimedOut', 'TASK_TIMEOUT', 500, 'The task ran longer than its timeout');

@@ -1,8 +1,13 @@
-// Failing tasks and forged jobs in a real worker: retries, single reports, refused envelopes, nothing readable in Redis.
+// Failing tasks and forged jobs in a real worker: retries, timeouts, single reports, refused envelopes, nothing
+// readable in Redis.
+import { taskRef } from '@pym/framework';
 import type { PymProcess } from '../helpers/spawn-pym';
+import { resetConfig, setConfig } from '../../src/config/config-store';
 import { loadConfig } from '../../src/config/load-config';
 import { sealEnvelope, type SealedEnvelope, type TaskEnvelope } from '../../src/tasks/envelope';
 import { envelopeKeysFor } from '../../src/tasks/envelope-keys-from-config';
+import { closeTaskBackend } from '../../src/tasks/task-backend';
+import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
 import {
   claimsOf,
   createTaskFixture,
@@ -28,6 +33,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeTaskBackend();
+  resetConfig();
   await service?.stop();
   if (worker) {
     worker.child.kill('SIGTERM');
@@ -44,6 +51,24 @@ async function failureOf(jobId: string) {
   const moreReports = await fixture.redis.llen(fixture.key('report', jobId));
   return { outcome, state: await job.getState(), attemptsMade: job.attemptsMade, firstReport, moreReports };
 }
+
+describe('a task that runs past its timeout', () => {
+  test('each attempt fails with TASK_TIMEOUT and sees its signal aborted with it; retried per policy, then failed', async () => {
+    const tag = uniqueTag('overrun');
+    setConfig(loadConfig({ configPath: fixture.configPath, environment: {} })); // this process enqueues, as a script
+    const ref = await taskRef(Probe.overrun(tag));
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await fixture.nextRecord('started', tag);
+      expect(await fixture.nextRecord('aborted', tag)).toEqual({ code: 'TASK_TIMEOUT' });
+    }
+    const outcome = await fixture.jobOutcome(ref.id);
+    expect(outcome.state).toBe('failed');
+    expect(outcome.reason).toContain('ran longer than its timeout of 300 ms');
+    const job = await fixture.job(ref.id);
+    expect(job.attemptsMade).toBe(2);
+    expect(await fixture.nextRecord('report', ref.id)).toMatchObject({ code: 'TASK_TIMEOUT', task: { name: 'Probe.overrun', jobId: ref.id, attempt: 2 } });
+  });
+});
 
 describe('a task that throws', () => {
   test.concurrent('is retried per its policy (3 attempts), then failed and reported once with its name, job id and error_id', async () => {
