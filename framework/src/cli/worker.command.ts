@@ -19,7 +19,10 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
   registerTypeScriptLoader(config.srcDir);
   const worker = await startWorker({ config, concurrency: options.concurrency });
   const logger = getLogger();
-  logger.info({ pid: process.pid, queues: worker.queues, tasks: worker.tasks }, `worker ready (pid ${process.pid}, ${worker.tasks.length} tasks)`);
+  logger.info(
+    { pid: process.pid, queues: worker.queues, concurrency: worker.concurrency, tasks: worker.tasks },
+    `worker ready (pid ${process.pid}, ${worker.tasks.length} tasks)`,
+  );
   onShutdownSignal(logger, 'worker finishing active tasks', () => worker.close());
 }
 

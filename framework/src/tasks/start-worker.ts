@@ -31,6 +31,8 @@ export interface StartWorkerOptions extends LoadConfigOptions, ServiceHooks {
 export interface RunningWorker {
   /** Names of the queues consumed. */
   queues: string[];
+  /** Jobs run at once, per queue consumed. */
+  concurrency: Record<string, number>;
   /** Names of the registered tasks. */
   tasks: string[];
   /**
@@ -64,11 +66,13 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   setTaskBackendFactory(() => createBullmqBackend(config, logger));
   const cancels = listenForCancels(config.async.redis_url, config.async.prefix, logger);
 
+  // A queue's own setting, else --concurrency, else async.concurrency.
+  const concurrencyOf = (queue: string) => config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency;
   const workers = queueNames(config).map((queue) => {
     const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, reportError: hooks.reportError, cancels }), {
       connection: openRedis(config.async.redis_url, 'worker', logger),
       prefix: config.async.prefix,
-      concurrency: config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency,
+      concurrency: concurrencyOf(queue),
       lockDuration: config.async.lock_duration,
       stalledInterval: config.async.lock_duration,
     });
@@ -91,5 +95,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     await cancels.close();
     return { clean };
   };
-  return { queues: workers.map((worker) => worker.name), tasks: listTasks().map((task) => task.name), close };
+  const queues = workers.map((worker) => worker.name);
+  const concurrency = Object.fromEntries(queues.map((queue) => [queue, concurrencyOf(queue)]));
+  return { queues, concurrency, tasks: listTasks().map((task) => task.name), close };
 }

@@ -239,9 +239,9 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Spawn `pym worker` on the fixture copy and resolve once it logs "worker ready". */
-export async function startWorkerProcess(fixture: TaskFixture, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
-  const { child, lines, waitForLine, exited } = spawnPym(['worker', '--config', fixture.configPath], {
+/** Spawn `pym worker [args]` on the fixture copy and resolve once it logs "worker ready". */
+export async function startWorkerProcess(fixture: TaskFixture, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<WorkerProcess> {
+  const { child, lines, waitForLine, exited } = spawnPym(['worker', ...args, '--config', fixture.configPath], {
     cwd: FIXTURE_DIR,
     env: { ...CLEAN_ENV, PYM_ENV: 'test', ...env },
   });
