@@ -4,25 +4,24 @@
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
-import { asyncTask, loadConfig, setConfig, taskRef } from '@pym/framework';
-import { resetConfig } from '../../src/config/config-store';
+import { asyncTask, taskRef, type PymConfig } from '@pym/framework';
 import { runWithContext } from '../../src/context/request-context';
-import { closeTaskBackend, getTaskBackend } from '../../src/tasks/task-backend';
+import { getTaskBackend } from '../../src/tasks/task-backend';
 import { TaskNotFound, TaskResources } from '../../src/tasks/task-resources';
 import { ownerTaskIds } from '../../src/tasks/task-owner-index';
-import { createTaskFixture, type TaskFixture } from '../tasks-integration/tasks-harness';
+import { createTaskFixture, enqueueAsScript, MAIN_REDIS_URL, stopEnqueuingAsScript, type TaskFixture } from '../tasks-integration/tasks-harness';
 
 const KEEP_SECONDS = 60;
 let fixture: TaskFixture;
+let config: PymConfig;
 
 beforeAll(() => {
   fixture = createTaskFixture({ async: { keep_finished: KEEP_SECONDS } });
-  setConfig(loadConfig({ configPath: fixture.configPath }));
+  config = enqueueAsScript(fixture);
 });
 
 afterAll(async () => {
-  await closeTaskBackend();
-  resetConfig();
+  await stopEnqueuingAsScript();
   await fixture.close();
 });
 
@@ -36,13 +35,12 @@ test('a finished task is readable and listed during async.keep_finished, then 40
   const caller = { claims: { sub: owner } };
   const ref = await runWithContext({ requestId: 'req-kept', method: 'POST', url: '/kept', claims: { sub: owner } }, () => taskRef(Kept.work()));
   // Finish it with a plain BullMQ worker on the same queue (what is judged here is the record, not the run).
-  const worker = new Worker('tasks', async () => 'done', { connection: { host: '127.0.0.1', port: 6379 }, prefix: fixture.prefix });
+  const worker = new Worker('tasks', async () => 'done', { connection: { url: MAIN_REDIS_URL }, prefix: fixture.prefix });
   await once(worker, 'completed');
   await worker.close();
   const finishedOn = (await fixture.job(ref.id)).finishedOn!;
 
   // The backend the enqueue went through (connected), as the server's task resources use it.
-  const config = loadConfig({ configPath: fixture.configPath });
   let now = finishedOn + (KEEP_SECONDS - 1) * 1000;
   const resources = new TaskResources(config, getTaskBackend().bullmq, () => now);
   expect(await resources.get(ref.id, caller)).toMatchObject({ id: ref.id, status: 'completed', result: 'done' });

@@ -1,22 +1,19 @@
 // Enqueuing in-process against the real Redis: the caller's task list keeps the order of the calls.
 import { randomUUID } from 'node:crypto';
-import { asyncTask, loadConfig, setConfig, taskRef } from '@pym/framework';
-import { resetConfig } from '../../src/config/config-store';
+import { asyncTask, taskRef } from '@pym/framework';
 import { runWithContext } from '../../src/context/request-context';
-import { closeTaskBackend } from '../../src/tasks/task-backend';
 import { ownerTaskIds } from '../../src/tasks/task-owner-index';
-import { createTaskFixture, type TaskFixture } from './tasks-harness';
+import { createTaskFixture, enqueueAsScript, stopEnqueuingAsScript, type TaskFixture } from './tasks-harness';
 
 let fixture: TaskFixture;
 
 beforeAll(() => {
   fixture = createTaskFixture();
-  setConfig(loadConfig({ configPath: fixture.configPath }));
+  enqueueAsScript(fixture);
 });
 
 afterAll(async () => {
-  await closeTaskBackend();
-  resetConfig();
+  await stopEnqueuingAsScript();
   await fixture.close();
 });
 

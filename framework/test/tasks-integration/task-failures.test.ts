@@ -2,18 +2,18 @@
 // readable in Redis.
 import { taskRef } from '@pym/framework';
 import type { PymProcess } from '../helpers/spawn-pym';
-import { resetConfig, setConfig } from '../../src/config/config-store';
 import { loadConfig } from '../../src/config/load-config';
 import { sealEnvelope, type SealedEnvelope, type TaskEnvelope } from '../../src/tasks/envelope';
 import { envelopeKeysFor } from '../../src/tasks/envelope-keys-from-config';
-import { closeTaskBackend } from '../../src/tasks/task-backend';
 import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
 import {
   claimsOf,
   createTaskFixture,
+  enqueueAsScript,
   post,
   startService,
   startWorkerProcess,
+  stopEnqueuingAsScript,
   tokenFor,
   uniqueTag,
   type TaskFixture,
@@ -33,8 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeTaskBackend();
-  resetConfig();
+  await stopEnqueuingAsScript();
   await service?.stop();
   if (worker) {
     worker.child.kill('SIGTERM');
@@ -55,7 +54,7 @@ async function failureOf(jobId: string) {
 describe('a task that runs past its timeout', () => {
   test('each attempt fails with TASK_TIMEOUT and sees its signal aborted with it; retried per policy, then failed', async () => {
     const tag = uniqueTag('overrun');
-    setConfig(loadConfig({ configPath: fixture.configPath, environment: {} })); // this process enqueues, as a script
+    enqueueAsScript(fixture);
     const ref = await taskRef(Probe.overrun(tag));
     for (let attempt = 1; attempt <= 2; attempt++) {
       await fixture.nextRecord('started', tag);

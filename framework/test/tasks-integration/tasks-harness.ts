@@ -9,6 +9,10 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import yaml from 'js-yaml';
 import jwt from 'jsonwebtoken';
+import type { PymConfig } from '../../src/config/config-schema';
+import { resetConfig, setConfig } from '../../src/config/config-store';
+import { loadConfig } from '../../src/config/load-config';
+import { closeTaskBackend } from '../../src/tasks/task-backend';
 import { spawnPym, startPym, type PymProcess } from '../helpers/spawn-pym';
 
 /** The fixture service: its specs, handlers, tasks and hooks. */
@@ -274,4 +278,20 @@ export function freePort(): Promise<number> {
 /** A tag unique to one test case (observation keys and task arguments carry it). */
 export function uniqueTag(label: string): string {
   return `${label}-${randomUUID()}`;
+}
+
+/**
+ * Let this test process call tasks as a script of the fixture service does: the fixture's config becomes the
+ * process-wide one (no request context). Undo with `stopEnqueuingAsScript` in afterAll.
+ */
+export function enqueueAsScript(fixture: TaskFixture): PymConfig {
+  const config = loadConfig({ configPath: fixture.configPath, environment: {} });
+  setConfig(config);
+  return config;
+}
+
+/** Close the task queue connection `enqueueAsScript` led to, and forget the config. */
+export async function stopEnqueuingAsScript(): Promise<void> {
+  await closeTaskBackend();
+  resetConfig();
 }

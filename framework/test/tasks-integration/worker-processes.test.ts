@@ -1,12 +1,11 @@
 // Worker processes dying and stopping: a SIGKILLed task is finished by another worker (unless cancelled meanwhile),
 // SIGTERM waits; plus enqueue from a script.
-import { loadConfig, setConfig, taskRef } from '@pym/framework';
+import { taskRef } from '@pym/framework';
 import { CANCELLED_REASON } from '../../src/tasks/run-task-job';
 import { publishCancel } from '../../src/tasks/task-cancel';
-import { closeTaskBackend } from '../../src/tasks/task-backend';
 import { writeCancelMarker } from '../../src/tasks/task-owner-index';
 import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
-import { createTaskFixture, killAll, startWorkerProcess, uniqueTag, type TaskFixture, type WorkerProcess } from './tasks-harness';
+import { createTaskFixture, enqueueAsScript, killAll, startWorkerProcess, stopEnqueuingAsScript, uniqueTag, type TaskFixture, type WorkerProcess } from './tasks-harness';
 
 // Spawning pym processes takes seconds, more on a loaded machine.
 jest.setTimeout(60_000);
@@ -20,11 +19,11 @@ beforeAll(async () => {
   fixture = createTaskFixture({ async: { lock_duration: 4000 } });
   workers = await Promise.all([startWorkerProcess(fixture), startWorkerProcess(fixture)]);
   // This test process plays a plain script: config loaded and set, no request or task context.
-  setConfig(loadConfig({ configPath: fixture.configPath, environment: {} }));
+  enqueueAsScript(fixture);
 });
 
 afterAll(async () => {
-  await closeTaskBackend();
+  await stopEnqueuingAsScript();
   await killAll(workers);
   await fixture?.close();
 });
