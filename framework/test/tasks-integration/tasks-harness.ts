@@ -67,7 +67,7 @@ export interface TaskFixture {
   queue(name?: string): Queue;
   /** A job by id. */
   job(id: string, queueName?: string): Promise<Job>;
-  /** Wait until a job is completed or failed for good (BullMQ queue events, no polling). */
+  /** Wait until a job is completed or failed for good (BullMQ queue events, no polling); throws after 20 s. */
   jobOutcome(id: string, queueName?: string): Promise<JobOutcome>;
   /** Delete every key under the prefix and close every connection. */
   close(): Promise<void>;
@@ -112,7 +112,11 @@ export function createTaskFixture(options: TaskFixtureOptions = {}, observations
   const queueEvents = (name: string) => {
     let found = events.get(name);
     if (!found) {
-      const created = new QueueEvents(name, { connection: redisConnectionOptions(queueUrl), prefix });
+      // From the start of the stream, not '$': BullMQ's first read of a QueueEvents would otherwise miss an event
+      // added between `waitUntilFinished`'s check of the job and that first read (a job that finished a few
+      // milliseconds after being added then looked unfinished until the wait timed out). The prefix is this
+      // file's own, so the stream holds only its events.
+      const created = new QueueEvents(name, { connection: redisConnectionOptions(queueUrl), prefix, lastEventId: '0-0' });
       found = created.waitUntilReady().then(() => created);
       events.set(name, found);
     }
@@ -155,6 +159,8 @@ export function createTaskFixture(options: TaskFixtureOptions = {}, observations
         await found.waitUntilFinished(await queueEvents(queueName), 20_000);
         return { state: 'completed' };
       } catch (error) {
+        const state = await found.getState();
+        if (state !== 'failed') throw new Error(`job ${id} did not finish within 20 s (it is ${state}): ${(error as Error).message}`);
         return { state: 'failed', reason: (error as Error).message };
       }
     },
