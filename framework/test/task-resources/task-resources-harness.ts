@@ -121,3 +121,12 @@ export async function startResourcesFixture(): Promise<ResourcesFixture> {
 export function uniqueTag(label: string): string {
   return `${label}-${randomUUID()}`;
 }
+
+/**
+ * Check the reply of a DELETE on a running task: the status document as it is when answered, still running
+ * (202), or already cancelled (200) when its worker stopped the task before the service read it back.
+ */
+export function expectCancelOfRunningTask(reply: HttpReply, id: string): void {
+  expect([202, 200]).toContain(reply.status);
+  expect(reply.body).toMatchObject({ id, status: reply.status === 202 ? 'running' : 'cancelled' });
+}

@@ -1,7 +1,7 @@
 // Task resources over HTTP with a real worker process: lifecycle, results, failures, ownership, listing, idempotency.
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '../tasks-integration/tasks-harness';
-import { startResourcesFixture, uniqueTag, type HttpReply, type ResourcesFixture } from './task-resources-harness';
+import { expectCancelOfRunningTask, startResourcesFixture, uniqueTag, type HttpReply, type ResourcesFixture } from './task-resources-harness';
 
 // Spawning pym processes takes seconds, more on a loaded machine.
 jest.setTimeout(60_000);
@@ -136,7 +136,7 @@ describe('ownership', () => {
     // Still running: the other user's DELETE did nothing.
     expect((await fixture.request('GET', `/tasks/${body.id}`, { token: ownerToken })).body.status).toBe('running');
     const cancelled = await fixture.request('DELETE', `/tasks/${body.id}`, { token: ownerToken });
-    expect(cancelled.status).toBe(202);
+    expectCancelOfRunningTask(cancelled, body.id);
     await fixture.pollUntil(`/tasks/${body.id}`, ownerToken, finished);
   });
 
