@@ -84,6 +84,7 @@ describe('Reminders.loanDue (enqueued by POST /v1/loans, delayed)', () => {
   test('the reminder appears once its delay has passed, written as the borrower, with the loan request\'s id', async () => {
     const { response } = await signUp({ email: `ada-${randomUUID()}@example.org`, name: 'Ada Lovelace' });
     const { member, token } = response.body;
+    await waitForNotification(token, 'welcome'); // written first, so that the order checked below is settled
     const loanRequestId = `loan-${randomUUID()}`;
     const borrowed = await library.call('POST', '/v1/loans', {
       token,

@@ -8,7 +8,7 @@ import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
 import { createTaskFixture, enqueueAsScript, killAll, startWorkerProcess, stopEnqueuingAsScript, uniqueTag, type TaskFixture, type WorkerProcess } from './tasks-harness';
 
 // Spawning pym processes takes seconds, more on a loaded machine.
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 let fixture: TaskFixture;
 let workers: WorkerProcess[] = [];
@@ -54,7 +54,7 @@ test('a worker SIGKILLed in the middle of a task: another worker runs it to comp
   victim.child.kill('SIGKILL');
   expect(await victim.exited).toBeNull();
   // BullMQ's stalled-job recovery hands the task to the surviving worker once the dead one's lock expires.
-  const second = await fixture.nextRecord('started', tag, 20);
+  const second = await fixture.nextRecord('started', tag, 40);
   expect(others.map((worker) => worker.pid)).toContain(second.pid);
   await fixture.signal('release', tag);
 
@@ -99,7 +99,7 @@ test('a task cancelled while its worker was dead is not completed by the worker 
   // A worker started afterwards takes the stalled task over: a redelivery, so it reads the marker.
   const successor = await startWorkerProcess(fixture);
   workers = [successor];
-  expect((await fixture.nextRecord<{ pid: number }>('started', tag, 20)).pid).toBe(successor.pid);
+  expect((await fixture.nextRecord<{ pid: number }>('started', tag, 40)).pid).toBe(successor.pid);
   await fixture.signal('release', tag);
   expect(await fixture.jobOutcome(ref.id)).toEqual({ state: 'failed', reason: CANCELLED_REASON });
 });
