@@ -53,8 +53,8 @@ async function addOnce(
   }
   try {
     const index = () => (redis && meta.owner ? indexTask(redis, prefix, meta.owner, job.id, meta.listedAt, ttl) : undefined);
-    // Once connected, one round trip for both (the index entry of a job that failed to enqueue is dropped
-    // when listed); before, the add waits for the connection and the index follows it.
+    // Once connected, one round trip for both (a listing skips an entry whose job is not there yet, and drops it
+    // once it is old: its enqueue failed); before, the add waits for the connection and the index follows it.
     if (redis?.status === 'ready') await Promise.all([backend.add(job), index()]);
     else await backend.add(job).then(index);
   } catch (error) {

@@ -59,9 +59,23 @@ export async function indexTask(redis: Redis, prefix: string, owner: string, id:
   await indexing(redis).pymIndexTask(taskKeys.owner(prefix, owner), at, id, ttlSeconds);
 }
 
+/** One entry of an owner's index: a task id and when it was enqueued (epoch ms). */
+export interface IndexedTask {
+  id: string;
+  at: number;
+}
+
+/** An owner's index entries, newest first (at most `max`). */
+export async function ownerTaskEntries(redis: Redis, prefix: string, owner: string, max: number): Promise<IndexedTask[]> {
+  const flat = await redis.zrevrange(taskKeys.owner(prefix, owner), 0, max - 1, 'WITHSCORES');
+  const entries: IndexedTask[] = [];
+  for (let index = 0; index < flat.length; index += 2) entries.push({ id: flat[index]!, at: Number(flat[index + 1]) });
+  return entries;
+}
+
 /** An owner's task ids, newest first (at most `max`). */
-export function ownerTaskIds(redis: Redis, prefix: string, owner: string, max: number): Promise<string[]> {
-  return redis.zrevrange(taskKeys.owner(prefix, owner), 0, max - 1);
+export async function ownerTaskIds(redis: Redis, prefix: string, owner: string, max: number): Promise<string[]> {
+  return (await ownerTaskEntries(redis, prefix, owner, max)).map((entry) => entry.id);
 }
 
 /** Drop ids whose job expired. */

@@ -9,7 +9,7 @@ import { CANCELLED_REASON } from './run-task-job';
 import type { BullmqHandle } from './task-backend';
 import { publishCancel } from './task-cancel';
 import { TaskQueueUnavailable } from './task-errors';
-import { ownerTaskIds, readCancelMarker, unindexTasks, writeCancelMarker, type CancelMarker } from './task-owner-index';
+import { ownerTaskEntries, readCancelMarker, unindexTasks, writeCancelMarker, type CancelMarker } from './task-owner-index';
 import { listTasks as listTaskDefinitions } from './task-registry';
 import { statusOfJob, statusOfMarker, type TaskStatus, type TaskStatusName } from './task-status';
 
@@ -21,6 +21,13 @@ export const TaskAlreadyFinished = defineError('TaskAlreadyFinished', 'TASK_ALRE
 
 /** How many of an owner's most recent tasks `GET /tasks` looks through. */
 export const MAX_LISTED_TASKS = 1000;
+
+/**
+ * An index entry without a job is dropped by a listing only once it is this old (or twice
+ * `async.enqueue_timeout`, if longer): a younger one may be a task whose job is still being added (the index
+ * entry and the job are written side by side), so it is skipped, not forgotten.
+ */
+export const UNINDEX_AFTER_MS = 30_000;
 
 /** Who asks: the token's claims. */
 export interface TaskCaller {
@@ -131,13 +138,15 @@ export class TaskResources {
     const owner = caller.claims.sub;
     if (!owner) return { tasks: [], limit: query.limit, offset: query.offset };
     const { redis } = this.handle();
-    const ids = await ownerTaskIds(redis, this.prefix, owner, MAX_LISTED_TASKS);
+    const entries = await ownerTaskEntries(redis, this.prefix, owner, MAX_LISTED_TASKS);
+    const settledBefore = this.now() - Math.max(UNINDEX_AFTER_MS, 2 * this.config.async.enqueue_timeout);
     const matched: TaskStatus[] = [];
     const gone: string[] = [];
-    for (const id of ids) {
+    for (const { id, at } of entries) {
       const found = await this.find(id);
-      if (!found) gone.push(id);
-      else if (found.owner === owner && (!query.status || found.doc.status === query.status)) matched.push(found.doc);
+      if (!found) {
+        if (at <= settledBefore) gone.push(id); // expired, or its enqueue failed; a younger one may be on its way
+      } else if (found.owner === owner && (!query.status || found.doc.status === query.status)) matched.push(found.doc);
       if (matched.length > query.offset + query.limit) break;
     }
     await unindexTasks(redis, this.prefix, owner, gone);

@@ -1,14 +1,16 @@
 // Retention: a finished task reads 404 once async.keep_finished has passed, even on a quiet queue where BullMQ
-// has not removed the job yet (it does so only when another job finishes). Real Redis and BullMQ; the clock
-// of TaskResources is moved instead of waiting a day.
+// has not removed the job yet (it does so only when another job finishes); what a listing drops from the owner
+// index, and when. Real Redis and BullMQ; the clock of TaskResources is moved instead of waiting a day.
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { asyncTask, taskRef, type PymConfig } from '@pym/framework';
 import { runWithContext } from '../../src/context/request-context';
+import { getLogger } from '../../src/logging/logger';
+import { createBullmqBackend } from '../../src/tasks/bullmq-backend';
 import { getTaskBackend } from '../../src/tasks/task-backend';
-import { TaskNotFound, TaskResources } from '../../src/tasks/task-resources';
-import { ownerTaskIds } from '../../src/tasks/task-owner-index';
+import { TaskNotFound, TaskResources, UNINDEX_AFTER_MS } from '../../src/tasks/task-resources';
+import { indexTask, ownerTaskIds } from '../../src/tasks/task-owner-index';
 import { createTaskFixture, enqueueAsScript, MAIN_REDIS_URL, stopEnqueuingAsScript, type TaskFixture } from '../tasks-integration/tasks-harness';
 
 const KEEP_SECONDS = 60;
@@ -49,6 +51,24 @@ test('a finished task is readable and listed during async.keep_finished, then 40
   now = finishedOn + KEEP_SECONDS * 1000;
   expect(await fixture.queue().getJobState(ref.id)).toBe('completed'); // still in BullMQ: nothing else finished since
   await expect(resources.get(ref.id, caller)).rejects.toBeInstanceOf(TaskNotFound);
+  expect((await resources.list(caller, { limit: 10, offset: 0 })).tasks).toEqual([]);
+  expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 10)).toEqual([]);
+});
+
+test('an index entry whose job is not there yet (an enqueue in flight) is skipped by a listing, not dropped, until it is 30 s old', async () => {
+  const owner = `user-${randomUUID()}`;
+  const caller = { claims: { sub: owner } };
+  const id = randomUUID();
+  const enqueuedAt = Date.now();
+  // What an enqueue writes side by side with its job: the owner's index entry, the job not added yet.
+  await indexTask(fixture.redis, fixture.prefix, owner, id, enqueuedAt, KEEP_SECONDS);
+
+  let now = enqueuedAt + UNINDEX_AFTER_MS - 1;
+  const resources = new TaskResources(config, getTaskBackend(() => createBullmqBackend(config, getLogger())).bullmq, () => now);
+  expect((await resources.list(caller, { limit: 10, offset: 0 })).tasks).toEqual([]);
+  expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 10)).toEqual([id]); // kept for when its job lands
+
+  now = enqueuedAt + UNINDEX_AFTER_MS; // by now its enqueue has long failed (async.enqueue_timeout): forgotten
   expect((await resources.list(caller, { limit: 10, offset: 0 })).tasks).toEqual([]);
   expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 10)).toEqual([]);
 });
