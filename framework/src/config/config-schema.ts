@@ -19,8 +19,15 @@ export const asyncSectionSchema = z.strictObject({
   prefix: z.string().min(1).default('pym'),
   /** Name of the default queue. @defaultValue `tasks` */
   queue: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"').default('tasks'),
-  /** Named queues with their own concurrency, e.g. `{ emails: { concurrency: 2 } }`. @defaultValue `{}` */
-  queues: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.strictObject({ concurrency: positiveInt.optional() })).default({}),
+  /**
+   * Named queues with their own limits, e.g. `{ emails: { concurrency: 2 }, ledger: { global_concurrency: 1 } }`:
+   * `concurrency` is per worker process; `global_concurrency` caps the queue's running tasks across all worker
+   * processes (BullMQ global concurrency, kept in Redis; set, changed or removed by each worker at start).
+   * @defaultValue `{}`
+   */
+  queues: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.strictObject({ concurrency: positiveInt.optional(), global_concurrency: positiveInt.optional() }))
+    .default({}),
   /** Globs of the task modules a worker loads, relative to `src`. @defaultValue `['tasks/**\/*.{ts,js}']` */
   tasks: z.array(z.string().min(1)).default(['tasks/**/*.{ts,js}']),
   /** Attempts of a task before it is failed for good. @defaultValue 3 */
@@ -29,7 +36,7 @@ export const asyncSectionSchema = z.strictObject({
   backoff: backoffSchema.default(() => backoffSchema.parse({})),
   /** Worker processes `pym start` runs when with_async is on. @defaultValue 1 */
   workers: positiveInt.default(1),
-  /** Jobs one worker process runs at once (per queue). @defaultValue 10 */
+  /** Jobs one worker process runs at once, per queue (`queues.<name>.concurrency` overrides it). @defaultValue 10 */
   concurrency: positiveInt.default(10),
   /** Encrypt envelopes (AES-256-GCM) so Redis never holds a readable token or argument. @defaultValue true */
   encrypt: z.boolean().default(true),

@@ -11,6 +11,7 @@ import { loadApis } from '../openapi/load-apis';
 import { listOperations } from '../openapi/list-operations';
 import { resolveHandlers } from '../openapi/resolve-handlers';
 import { createBullmqBackend } from './bullmq-backend';
+import { syncGlobalConcurrency } from './global-concurrency';
 import { loadTaskModules } from './load-task-modules';
 import { openRedis } from './redis-connection';
 import { runTaskJob } from './run-task-job';
@@ -66,9 +67,12 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   setTaskBackendFactory(() => createBullmqBackend(config, logger));
   const cancels = listenForCancels(config.async.redis_url, config.async.prefix, logger);
 
+  const names = queueNames(config);
+  // Queue-wide limits first, so that no worker takes a job under a stale one.
+  await syncGlobalConcurrency(config, names, logger);
   // A queue's own setting, else --concurrency, else async.concurrency.
   const concurrencyOf = (queue: string) => config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency;
-  const workers = queueNames(config).map((queue) => {
+  const workers = names.map((queue) => {
     const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, reportError: hooks.reportError, cancels }), {
       connection: openRedis(config.async.redis_url, 'worker', logger),
       prefix: config.async.prefix,

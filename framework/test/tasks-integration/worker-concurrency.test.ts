@@ -1,6 +1,8 @@
 // How many jobs a worker runs at once, per queue: a queue's own async.queues setting, else --concurrency, else
 // async.concurrency; the worker says so when it is ready, and runs them so.
+import fs from 'node:fs';
 import { taskRef } from '@pym/framework';
+import yaml from 'js-yaml';
 import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
 import {
   createTaskFixture,
@@ -62,5 +64,37 @@ test('runs of a concurrency-1 queue never overlap, while the default queue (conc
   for (let i = 0; i < 3; i++) {
     expect(await fixture.nextRecord<{ inProgress: number }>('started', serial)).toEqual({ inProgress: 1 });
     await fixture.signal('release', serial);
+  }
+});
+
+test('global_concurrency caps a queue across worker processes; a worker started without it removes the cap', async () => {
+  await killAll(workers.splice(0));
+  await stopEnqueuingAsScript(); // the next calls go to the capped fixture's prefix
+  // Two workers, each allowed 4 at once on `serial`, but the queue-wide cap is 1.
+  const capped = createTaskFixture({ async: { concurrency: 4, queues: { serial: { global_concurrency: 1 } } } });
+  try {
+    const tag = uniqueTag('capped');
+    enqueueAsScript(capped);
+    for (let i = 0; i < 4; i++) await taskRef(Probe.serialized(tag));
+    workers.push(...(await Promise.all([startWorkerProcess(capped), startWorkerProcess(capped)])));
+    expect(await capped.queue('serial').getGlobalConcurrency()).toBe(1);
+    for (let i = 0; i < 4; i++) {
+      expect(await capped.nextRecord<{ inProgress: number }>('started', tag)).toEqual({ inProgress: 1 });
+      await capped.signal('release', tag);
+    }
+
+    // The same service without the setting: its next worker lifts the cap (the config is the source of truth).
+    const uncappedPath = capped.configPath.replace(/\.yaml$/, '.uncapped.yaml');
+    const config = yaml.load(fs.readFileSync(capped.configPath, 'utf8')) as { async: { queues: Record<string, unknown> } };
+    config.async.queues = {};
+    fs.writeFileSync(uncappedPath, yaml.dump(config));
+    const uncapped = await startWorkerProcess({ ...capped, configPath: uncappedPath });
+    workers.push(uncapped);
+    await uncapped.waitForLine((line) => line.includes('queue serial: global concurrency removed'), 'the cap removed');
+    expect(await capped.queue('serial').getGlobalConcurrency()).toBeNull();
+  } finally {
+    await killAll(workers.splice(0));
+    await stopEnqueuingAsScript();
+    await capped.close();
   }
 });
