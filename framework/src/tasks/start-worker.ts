@@ -88,13 +88,16 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
 
   const close = async () => {
     let timer: NodeJS.Timeout | undefined;
-    const graceful = Promise.all(workers.map((worker) => worker.close())).then(() => true);
+    // Stop taking jobs and wait for the active ones (pause, not close: BullMQ's close(true) after a close()
+    // only waits for that first close, so a worker could not give up on a task that outlasts the timeout).
+    const graceful = Promise.all(workers.map((worker) => worker.pause())).then(() => true);
     const deadline = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), config.async.shutdown_timeout * 1000);
     });
     const clean = await Promise.race([graceful, deadline]);
     clearTimeout(timer);
-    if (!clean) await Promise.all(workers.map((worker) => worker.close(true)));
+    // Forced: the locks of tasks still running are no longer renewed, so they expire and another worker runs them.
+    await Promise.all(workers.map((worker) => worker.close(!clean)));
     await closeTaskBackend();
     await cancels.close();
     return { clean };

@@ -1,6 +1,8 @@
 // Worker processes dying and stopping: a SIGKILLed task is finished by another worker (unless cancelled meanwhile),
 // SIGTERM waits; plus enqueue from a script.
+import fs from 'node:fs';
 import { taskRef } from '@pym/framework';
+import yaml from 'js-yaml';
 import { CANCELLED_REASON } from '../../src/tasks/run-task-job';
 import { publishCancel } from '../../src/tasks/task-cancel';
 import { writeCancelMarker } from '../../src/tasks/task-owner-index';
@@ -80,6 +82,33 @@ test('SIGTERM with a task running: the task completes, then the worker exits wit
   expect(await fixture.redis.lrange(fixture.key('done', tag), 0, -1)).toEqual([JSON.stringify({ pid: worker.pid, completions: 1 })]);
   expect(await (await fixture.job(ref.id)).getState()).toBe('completed');
   expect(JSON.parse(await worker.waitForLine((line) => line.includes('"msg":"stopped"')))).toMatchObject({ clean: true });
+});
+
+test('SIGTERM with a task running past async.shutdown_timeout: the worker exits anyway, and another worker runs the task, once', async () => {
+  await killAll(workers); // one worker at a time: the one stopped, then its successor
+  const impatient = { ...fixture, configPath: fixture.configPath.replace(/\.yaml$/, '.impatient.yaml') };
+  const config = yaml.load(fs.readFileSync(fixture.configPath, 'utf8')) as { async: Record<string, unknown> };
+  fs.writeFileSync(impatient.configPath, yaml.dump({ ...config, async: { ...config.async, shutdown_timeout: 1 } }));
+  const [stopped] = (workers = [await startWorkerProcess(impatient)]);
+  const tag = uniqueTag('outlasts-shutdown');
+  const ref = await taskRef(Probe.hold(tag));
+  expect((await fixture.nextRecord<{ pid: number }>('started', tag)).pid).toBe(stopped.pid);
+
+  stopped.child.kill('SIGTERM');
+  expect(await stopped.exited).toBe(0); // the task is still held: it did not wait for it beyond 1 s
+  expect(JSON.parse(await stopped.waitForLine((line) => line.includes('"msg":"stopped"')))).toMatchObject({ clean: false });
+  // Left running, not ended: no attempt made, still active (its lock held until it expires).
+  const left = await fixture.job(ref.id);
+  expect({ state: await left.getState(), attemptsMade: left.attemptsMade }).toEqual({ state: 'active', attemptsMade: 0 });
+  expect(await fixture.counter('completions', tag)).toBe(0);
+
+  // Its lock expires and the task goes back to the queue (BullMQ stalled-job recovery): the next worker runs it.
+  const successor = await startWorkerProcess(fixture);
+  workers = [successor];
+  expect((await fixture.nextRecord<{ pid: number }>('started', tag, 40)).pid).toBe(successor.pid);
+  await fixture.signal('release', tag);
+  expect(await fixture.nextRecord('done', tag)).toEqual({ pid: successor.pid, completions: 1 });
+  expect(await fixture.jobOutcome(ref.id)).toEqual({ state: 'completed' });
 });
 
 test('a task cancelled while its worker was dead is not completed by the worker that takes it over', async () => {
