@@ -76,9 +76,10 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   // The owner index orders by this: sub-millisecond and increasing within the process, so that tasks started
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
-  const envelope = { v: 1 as const, task: task.name, args: encodedArgs, context: captureContext() };
+  const id: string = randomUUID();
+  const envelope = { v: 1 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext() };
   const job: TaskJob = {
-    id: randomUUID(),
+    id,
     name: task.name,
     queue: task.options.queue ?? config.async.queue,
     data: sealEnvelope(envelope, envelopeKeysFor(config), { encrypt: config.async.encrypt }),
@@ -89,7 +90,7 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   const logger = getLogger();
   const sub = envelope.context.claims?.sub;
   const owner = typeof sub === 'string' && sub.length > 0 ? sub : undefined;
-  let id = job.id;
+  let refId = id;
   try {
     const existing = await withTimeout(
       // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
@@ -102,12 +103,12 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );
-    if (existing) id = existing; // the same Idempotency-Key again: the task it started, nothing enqueued
+    if (existing) refId = existing; // the same Idempotency-Key again: the task it started, nothing enqueued
   } catch (cause) {
     const error = isPymError(cause) ? cause : new TaskQueueUnavailable(`The task queue refused ${task.name}`, { cause });
     logger.error({ task: task.name, jobId: job.id, err: cause }, 'task enqueue failed');
     throw error;
   }
-  logger.debug({ task: task.name, jobId: id, queue: job.queue, delay: job.delay, repeated: id !== job.id }, 'task enqueued');
-  return { id, name: task.name, statusUrl: `/tasks/${id}` };
+  logger.debug({ task: task.name, jobId: refId, queue: job.queue, delay: job.delay, repeated: refId !== id }, 'task enqueued');
+  return { id: refId, name: task.name, statusUrl: `/tasks/${refId}` };
 }

@@ -46,6 +46,11 @@ export interface TaskEnvelope {
   v: 1;
   /** The registered task name; also the BullMQ job name. */
   task: string;
+  /**
+   * The job this envelope is sealed for: its id, or for the runs of a schedule, the BullMQ job scheduler's
+   * id (each run's job id is `repeat:<scheduler>:<time>`). A copy re-added under another job id is refused.
+   */
+  job: { id: string } | { scheduler: string };
   /** The arguments, encoded by serializeArgs. */
   args: Json;
   context: TaskContext;
@@ -84,6 +89,8 @@ export interface SealOptions {
 export interface OpenOptions {
   /** The BullMQ job name: when given, the envelope must be for this task. */
   jobName?: string;
+  /** The BullMQ job id: when given, the envelope must be sealed for this job (or its schedule). */
+  jobId?: string;
 }
 
 /** Why an envelope was refused. */
@@ -93,7 +100,8 @@ export type EnvelopeRejectReason =
   | 'unknown-version'
   | 'malformed'
   | 'decrypt-failed'
-  | 'task-mismatch';
+  | 'task-mismatch'
+  | 'job-mismatch';
 
 /** Thrown by openEnvelope: the job must fail without running or retrying. */
 export class EnvelopeRejectedError extends Error {
@@ -113,7 +121,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const SEALED_KEYS = new Set(['v', 'alg', 'payload', 'iv', 'tag', 'seal']);
-const ENVELOPE_KEYS = new Set(['v', 'task', 'args', 'context']);
+const ENVELOPE_KEYS = new Set(['v', 'task', 'job', 'args', 'context']);
 const CONTEXT_STRINGS = ['token', 'requestId', 'url', 'method', 'traceparent'] as const;
 const CONTEXT_KEYS = new Set<string>([...CONTEXT_STRINGS, 'claims', 'enqueuedAt', 'service']);
 
@@ -150,7 +158,8 @@ export function sealEnvelope(envelope: TaskEnvelope, keys: EnvelopeKeys, options
 /**
  * Verify and open a job's data. Checks, in order: a seal is present, the version is known, the shape
  * is right, the seal matches (constant-time), the ciphertext decrypts, the envelope is well formed,
- * and it is for `jobName` (so a sealed envelope cannot be replayed under another task's name).
+ * and it is for `jobName` and `jobId` (so a sealed envelope cannot be replayed under another task's name, nor
+ * re-added as another job).
  *
  * @throws EnvelopeRejectedError with the failed check as `reason`.
  */
@@ -183,7 +192,20 @@ export function openEnvelope(data: unknown, keys: EnvelopeKeys, options: OpenOpt
       `the envelope is for task "${opened.task}" but the job is named "${options.jobName}"`,
     );
   }
+  if (options.jobId !== undefined && !isSealedFor(opened.job, options.jobId)) {
+    throw new EnvelopeRejectedError('job-mismatch', `the envelope was sealed for ${describeJob(opened.job)}, not for job ${options.jobId}`);
+  }
   return opened;
+}
+
+function isSealedFor(job: TaskEnvelope['job'], jobId: string): boolean {
+  if ('id' in job) return job.id === jobId;
+  const prefix = `repeat:${job.scheduler}:`;
+  return jobId.startsWith(prefix) && /^\d+$/.test(jobId.slice(prefix.length));
+}
+
+function describeJob(job: TaskEnvelope['job']): string {
+  return 'id' in job ? `job ${job.id}` : `the runs of job scheduler ${job.scheduler}`;
 }
 
 function readSealed(data: Record<string, unknown>): SealedEnvelope {
@@ -250,6 +272,7 @@ function envelopeProblem(envelope: unknown): string | undefined {
   if (extra !== undefined) return `unexpected envelope field "${extra}"`;
   if (envelope.v !== VERSION) return `envelope version ${JSON.stringify(envelope.v)} is not ${VERSION}`;
   if (typeof envelope.task !== 'string' || envelope.task === '') return 'the task name is missing';
+  if (!isJobBinding(envelope.job)) return 'job is not { id } or { scheduler } (a non-empty string)';
   if (!Array.isArray(envelope.args)) return 'args is not an array';
   const context = envelope.context;
   if (!isRecord(context)) return 'the context is missing';
@@ -263,6 +286,13 @@ function envelopeProblem(envelope: unknown): string | undefined {
   if (context.claims !== undefined && !isRecord(context.claims)) return 'context.claims is not an object';
   if (context.service !== undefined && context.service !== true) return 'context.service is not true';
   return undefined;
+}
+
+function isJobBinding(job: unknown): job is TaskEnvelope['job'] {
+  if (!isRecord(job)) return false;
+  const keys = Object.keys(job);
+  const value = job[keys[0] ?? ''];
+  return keys.length === 1 && (keys[0] === 'id' || keys[0] === 'scheduler') && typeof value === 'string' && value !== '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

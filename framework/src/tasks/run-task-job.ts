@@ -78,7 +78,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   try {
     let envelope;
     try {
-      envelope = openEnvelope(job.data, envelopeKeysFor(deps.config), { jobName: job.name });
+      envelope = openEnvelope(job.data, envelopeKeysFor(deps.config), { jobName: job.name, jobId });
     } catch (cause) {
       refused = true;
       const reason = cause instanceof EnvelopeRejectedError ? cause.reason : 'malformed';

@@ -76,8 +76,8 @@ function unknownTaskMessage(name: string): string {
 }
 
 /** The job data of every run of a schedule: an envelope with no arguments, marked to run as the service. */
-function scheduleEnvelope(task: string): TaskEnvelope {
-  return { v: 1, task, args: [], context: { enqueuedAt: Date.now(), service: true } };
+function scheduleEnvelope(task: string, scheduler: string): TaskEnvelope {
+  return { v: 1, task, job: { scheduler }, args: [], context: { enqueuedAt: Date.now(), service: true } };
 }
 
 /**
@@ -104,7 +104,7 @@ export async function syncSchedules(options: SyncSchedulesOptions): Promise<Sync
         for (const schedule of here) {
           const task = findTask(schedule.task)!;
           const repeat = schedule.every !== undefined ? { every: schedule.every } : { pattern: schedule.pattern, tz: schedule.tz };
-          const data = sealEnvelope(scheduleEnvelope(task.name), envelopeKeysFor(config), { encrypt: config.async.encrypt });
+          const data = sealEnvelope(scheduleEnvelope(task.name, schedule.schedulerId), envelopeKeysFor(config), { encrypt: config.async.encrypt });
           await queue.upsertJobScheduler(schedule.schedulerId, repeat, {
             name: task.name,
             data,

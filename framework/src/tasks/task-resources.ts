@@ -78,7 +78,7 @@ export class TaskResources {
   /** The owner a job's sealed envelope names (unforgeable); undefined if it does not open. */
   private ownerOf(job: Job): string | undefined {
     try {
-      const sub = openEnvelope(job.data, envelopeKeysFor(this.config), { jobName: job.name }).context.claims?.sub;
+      const sub = openEnvelope(job.data, envelopeKeysFor(this.config), { jobName: job.name, jobId: job.id }).context.claims?.sub;
       return typeof sub === 'string' ? sub : undefined;
     } catch {
       return undefined;

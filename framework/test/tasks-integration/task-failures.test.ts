@@ -124,12 +124,16 @@ describe('a job added to the queue by hand', () => {
   const config = () => loadConfig({ configPath: fixture.configPath, environment: {} });
   const victimToken = () => tokenFor('user-victim');
 
-  /** A correctly sealed, plain (readable) envelope of Probe.observe(tag), as the service itself would make it. */
-  function sealedObserve(tag: string): SealedEnvelope {
+  /**
+   * A correctly sealed, plain (readable) envelope of Probe.observe(tag) for job `jobId`, as the service itself
+   * would make it (or of another task's name).
+   */
+  function sealedObserve(tag: string, jobId: string, task = 'Probe.observe'): SealedEnvelope {
     const token = victimToken();
     const envelope: TaskEnvelope = {
       v: 1,
-      task: 'Probe.observe',
+      task,
+      job: { id: jobId },
       args: [tag],
       context: { token, claims: claimsOf(token), requestId: 'req-forged', url: '/v1/observe', method: 'POST', enqueuedAt: Date.now() },
     };
@@ -143,24 +147,25 @@ describe('a job added to the queue by hand', () => {
     return { ...sealed, payload: JSON.stringify(envelope) };
   }
 
-  async function addByHand(name: string, data: unknown): Promise<string> {
-    const job = await fixture.queue().add(name, data, { jobId: uniqueTag('forged'), attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+  async function addByHand(name: string, data: unknown, jobId: string): Promise<string> {
+    const job = await fixture.queue().add(name, data, { jobId, attempts: 3, backoff: { type: 'fixed', delay: 50 } });
     return job.id!;
   }
 
   test.concurrent('runs when its envelope is authentic (control case of the forgeries below)', async () => {
     const tag = uniqueTag('authentic');
-    const jobId = await addByHand('Probe.observe', sealedObserve(tag));
+    const id = uniqueTag('job');
+    const jobId = await addByHand('Probe.observe', sealedObserve(tag, id), id);
     expect((await fixture.jobOutcome(jobId)).state).toBe('completed');
     expect(await fixture.nextRecord('observe', tag)).toMatchObject({ userId: 'user-victim', requestId: 'req-forged' });
   });
 
-  const forgeries: [string, (tag: string) => { name: string; data: unknown; sideEffectTags: string[] }][] = [
+  const forgeries: [string, (tag: string, jobId: string) => { name: string; data: unknown; sideEffectTags: string[] }][] = [
     [
       'a changed user id in a plain envelope',
-      (tag) => ({
+      (tag, jobId) => ({
         name: 'Probe.observe',
-        data: altered(sealedObserve(tag), (envelope) => {
+        data: altered(sealedObserve(tag, jobId), (envelope) => {
           envelope.context.claims = { ...envelope.context.claims, sub: 'user-admin' };
         }),
         sideEffectTags: [tag],
@@ -168,9 +173,9 @@ describe('a job added to the queue by hand', () => {
     ],
     [
       'a changed argument',
-      (tag) => ({
+      (tag, jobId) => ({
         name: 'Probe.observe',
-        data: altered(sealedObserve(tag), (envelope) => {
+        data: altered(sealedObserve(tag, jobId), (envelope) => {
           envelope.args = [`${tag}-changed`];
         }),
         sideEffectTags: [tag, `${tag}-changed`],
@@ -178,25 +183,38 @@ describe('a job added to the queue by hand', () => {
     ],
     [
       'no seal',
-      (tag) => {
-        const { seal: _seal, ...unsealed } = sealedObserve(tag);
+      (tag, jobId) => {
+        const { seal: _seal, ...unsealed } = sealedObserve(tag, jobId);
         return { name: 'Probe.observe', data: unsealed, sideEffectTags: [tag] };
       },
     ],
     [
       'a bare envelope (never sealed)',
-      (tag) => ({ name: 'Probe.observe', data: { v: 1, task: 'Probe.observe', args: [tag], context: { enqueuedAt: Date.now() } }, sideEffectTags: [tag] }),
+      (tag, jobId) => ({
+        name: 'Probe.observe',
+        data: { v: 1, task: 'Probe.observe', job: { id: jobId }, args: [tag], context: { enqueuedAt: Date.now() } },
+        sideEffectTags: [tag],
+      }),
     ],
     [
       'a sealed envelope replayed under another task name',
-      (tag) => ({ name: 'Probe.delayed', data: sealedObserve(tag), sideEffectTags: [tag] }),
+      (tag, jobId) => ({ name: 'Probe.delayed', data: sealedObserve(tag, jobId), sideEffectTags: [tag] }),
+    ],
+    [
+      'a sealed envelope re-added under another job id (a replay of the same task)',
+      (tag) => ({ name: 'Probe.observe', data: sealedObserve(tag, uniqueTag('original-job')), sideEffectTags: [tag] }),
+    ],
+    [
+      'a sealed envelope naming a task this worker does not have',
+      (tag, jobId) => ({ name: 'Probe.vanished', data: sealedObserve(tag, jobId, 'Probe.vanished'), sideEffectTags: [tag] }),
     ],
   ];
 
   test.concurrent.each(forgeries)('with %s is never executed: failed at once, without retry', async (_, forge) => {
     const tag = uniqueTag('forged');
-    const { name, data, sideEffectTags } = forge(tag);
-    const jobId = await addByHand(name, data);
+    const id = uniqueTag('job');
+    const { name, data, sideEffectTags } = forge(tag, id);
+    const jobId = await addByHand(name, data, id);
     const outcome = await fixture.jobOutcome(jobId);
     const job = await fixture.job(jobId);
 

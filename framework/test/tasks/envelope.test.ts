@@ -26,6 +26,7 @@ function envelope(): TaskEnvelope {
   return {
     v: 1,
     task: 'sendWelcome',
+    job: { id: 'job-1' },
     args: serializeArgs([profile(PROFILE_NAME), ARG, new Date(1_700_000_000_000)], fakeCodec),
     context: {
       token: TOKEN,
@@ -44,9 +45,9 @@ function stored(sealed: SealedEnvelope): Record<string, unknown> {
   return JSON.parse(JSON.stringify(sealed)) as Record<string, unknown>;
 }
 
-function rejection(data: unknown, options: { jobName?: string; keys?: typeof keys } = {}): EnvelopeRejectReason {
+function rejection(data: unknown, options: { jobName?: string; jobId?: string; keys?: typeof keys } = {}): EnvelopeRejectReason {
   try {
-    openEnvelope(data, options.keys ?? keys, { jobName: options.jobName });
+    openEnvelope(data, options.keys ?? keys, { jobName: options.jobName, jobId: options.jobId });
   } catch (error) {
     expect(error).toBeInstanceOf(EnvelopeRejectedError);
     return (error as EnvelopeRejectedError).reason;
@@ -106,6 +107,20 @@ describe.each([
     const data = stored(sealEnvelope(envelope(), keys, { encrypt }));
     expect(rejection(data, { jobName: 'deleteAccount' })).toBe('task-mismatch');
     expect(openEnvelope(data, keys).task).toBe('sendWelcome');
+  });
+
+  it('refuses an envelope re-added under another job id (a replay of the same task)', () => {
+    const data = stored(sealEnvelope(envelope(), keys, { encrypt }));
+    expect(openEnvelope(data, keys, { jobName: 'sendWelcome', jobId: 'job-1' }).job).toEqual({ id: 'job-1' });
+    expect(rejection(data, { jobName: 'sendWelcome', jobId: 'job-2' })).toBe('job-mismatch');
+  });
+
+  it("binds a schedule's envelope to the runs of its job scheduler", () => {
+    const data = stored(sealEnvelope({ ...envelope(), job: { scheduler: 'pym:nightly' } }, keys, { encrypt }));
+    expect(openEnvelope(data, keys, { jobId: 'repeat:pym:nightly:1700000000000' }).job).toEqual({ scheduler: 'pym:nightly' });
+    for (const jobId of ['repeat:pym:nightly-other:1700000000000', 'repeat:pym:nightly:other:1700000000000', 'pym:nightly', 'job-1', 'repeat:pym:nightly']) {
+      expect(rejection(data, { jobId })).toBe('job-mismatch');
+    }
   });
 });
 
@@ -173,6 +188,9 @@ describe('sealEnvelope input checks', () => {
     ['an empty task name', { ...envelope(), task: '' }],
     ['a missing enqueuedAt', { ...envelope(), context: {} as TaskEnvelope['context'] }],
     ['a wrong version', { ...envelope(), v: 2 as 1 }],
+    ['no job binding', { ...envelope(), job: undefined as unknown as TaskEnvelope['job'] }],
+    ['an empty job id', { ...envelope(), job: { id: '' } }],
+    ['a job binding with both fields', { ...envelope(), job: { id: 'job-1', scheduler: 's' } as TaskEnvelope['job'] }],
   ])('refuses %s', (_name, bad) => {
     expect(() => sealEnvelope(bad, keys)).toThrow(TypeError);
   });
