@@ -28,6 +28,7 @@ import { dispatch } from './dispatch.middleware';
 import { errorHandler } from './error-handler';
 import type { RequestHandlerFunction } from './handler';
 import { matchOperation } from './match-operation.middleware';
+import { negotiate } from './negotiate.middleware';
 import { parseBody } from './parse-body.middleware';
 import { requestContext } from './request-context.middleware';
 
@@ -121,6 +122,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(matchOperation(createRouteMatcher(operations)));
   app.use(cookieParser());
   app.use(authenticate(verify));
+  app.use(negotiate());
   app.use(parseBody({ limit: config.body_limit }));
   app.use(validators);
   app.use(dispatch(handlers));

@@ -105,6 +105,27 @@ describe('routing errors', () => {
   });
 });
 
+describe('content negotiation (Accept)', () => {
+  test('an Accept header that excludes JSON → 406 NOT_ACCEPTABLE, before the body is read', async () => {
+    const response = await expectPymError(postItem('{not json', { accept: 'text/html' }), 406, 'NOT_ACCEPTABLE');
+    expect(response.body.error_description).toContain('application/json');
+  });
+
+  test.each(['application/json', 'application/*', '*/*', 'text/html, application/json;q=0.5'])('Accept: %s is served', async (accept) => {
+    const response = await fetch(`${app.url}/v1/items/1`, { headers: { accept } });
+    expect(response.status).toBe(200);
+  });
+
+  test('no Accept header is served; an operation answering 204 has nothing to negotiate', async () => {
+    expect((await fetch(`${app.url}/v1/items/1`)).status).toBe(200);
+    expect((await fetch(`${app.url}/v1/items/1`, { method: 'DELETE', headers: { accept: 'text/html' } })).status).toBe(204);
+  });
+
+  test('authentication comes first: no token and a refused Accept → 401', async () => {
+    await expectPymError(postItem(VALID_ITEM, { authorization: '', accept: 'text/html' }), 401, 'AUTHORIZATION_HEADER_MISSING');
+  });
+});
+
 describe('bad parameters → 400 INVALID_PARAMETER', () => {
   test.each([
     { name: 'a query value that cannot be coerced (?limit=abc)', query: 'limit=abc', paths: ['/query/limit'] },
