@@ -59,6 +59,13 @@ test('Authorization and Cookie headers, tokens and jwt_secret never appear, even
   expect(handlerLine.headers['x-request-id']).toBe('log-secrets-1');
   expect(handlerLine.config.jwt_secret).toBe('[Redacted]');
   expect(handlerLine.config.name).toBe('fixture-service');
+  // Credentials under keys no redaction path names, and in the message: scrubbed by value.
+  const careless = records.find((record) => record.marker === 'careless-line')!;
+  expect(careless).toMatchObject({
+    note: 'caller sent Bearer [Redacted]',
+    deep: { deeper: { jwt: '[Redacted JWT]' } },
+    msg: 'authorization was Bearer [Redacted]',
+  });
 
   const secret = app.config.jwt_secret!;
   for (const line of app.logLines()) {
