@@ -107,6 +107,23 @@ describe('a task started by an endpoint', () => {
     // The internal error is in the worker's log under the same error_id.
     await fixture.service.waitForLine((line) => line.includes(failed.body.error.error_id), 'the error_id in the log');
   });
+
+  test('failing with a plain exception: failed, SERVER_ERROR with the generic description and an error_id, no internals', async () => {
+    const token = tokenFor(uniqueTag('user'));
+    const tag = uniqueTag('crashing');
+    const { body } = await start('crashing', tag, token);
+    const failed = (await fixture.pollUntil(`/tasks/${body.id}`, token, finished)).at(-1)!;
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      progress: 20,
+      error: { error: 'SERVER_ERROR', error_description: expect.any(String), error_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    const text = JSON.stringify(failed.body);
+    for (const internal of ['ledger.db', tag.slice(8), 'internal detail']) expect(text).not.toContain(internal);
+    expect(text).not.toMatch(/\bat .*\.ts:\d+/);
+    await fixture.service.waitForLine((line) => line.includes(failed.body.error.error_id) && line.includes('ledger.db'), 'the cause in the log');
+  });
 });
 
 describe('ownership', () => {
