@@ -44,6 +44,11 @@ describe('pym config', () => {
     expect(printed).not.toHaveProperty('secretValues'); // internal: the values to mask in logs
   });
 
+  test('async.seal_secret is masked like jwt_secret', () => {
+    expect((yaml.load(whole.stdout) as { async: { seal_secret: string } }).async.seal_secret).toBe('********');
+    expect(whole.stdout).not.toContain('cli-fixture-seal-secret-4f1e9a7c');
+  });
+
   test('one key: jwt_secret prints the mask', () => {
     expect(secretKey).toMatchObject({ code: 0, stdout: '********\n', stderr: '' });
   });

@@ -160,6 +160,7 @@ describe('a task enqueued by an endpoint', () => {
     expect(verified.sub).toBe('user-short');
     expect(verified.tenant).toBe('brief');
     expect(verified.exp! * 1000).toBeGreaterThan(report.ranAt);
+    expect(verified.exp! - verified.iat!).toBe(300); // async.refreshed_token_lifetime (default): short-lived
     expect(report.claims).toEqual(verified);
   });
 });
