@@ -16,7 +16,9 @@ export function authenticate(verify: TokenVerifier | undefined): RequestHandler 
   return function authenticateMiddleware(req, _res, next) {
     const matched = getMatchedOperation(req);
     const mode = matched?.operation.auth ?? 'none';
-    if (mode === 'none' || verify === undefined) return next();
+    if (mode === 'none') return next();
+    // Fail closed: createApp refuses to start without a verifier when an operation requires a JWT.
+    if (verify === undefined) throw new Error(`${req.method} ${req.path} requires a JWT but no token verifier is configured`);
     const header = req.headers.authorization;
     const cookie = (req.cookies as Record<string, string> | undefined)?.token;
     if (mode === 'optional' && !header && !cookie) return next();

@@ -1,7 +1,7 @@
 // `pym start` failing at startup: exit 1, one clear `pym start:` line naming what to fix, no stack trace.
 import { expectCleanFailure, fixtureConfig, pym, stderrLines, type PymResult } from './cli-test-helpers';
 
-const FIXTURES = ['bad-export', 'missing-module', 'unknown-key', 'unset-secret', 'invalid-port', 'swagger2'] as const;
+const FIXTURES = ['bad-export', 'missing-module', 'unknown-key', 'unset-secret', 'invalid-port', 'swagger2', 'no-jwt-secret'] as const;
 
 describe('pym start fails at startup, before listening', () => {
   const results = new Map<string, PymResult>();
@@ -28,6 +28,14 @@ describe('pym start fails at startup, before listening', () => {
     expect(details).toHaveLength(2);
     expect(details[0]).toMatch(/^ {2}GET \/v1\/notes → handlers\/gone#listNotes: module not found \(looked for src\/handlers\/gone\.ts/);
     expect(details[1]).toMatch(/^ {2}DELETE \/v1\/notes\/\{id\} → handlers\/gone#deleteNote: module not found/);
+  });
+
+  test('operations that require a JWT without a jwt_secret: refused (never served unauthenticated), naming the file and key', () => {
+    const line = expectCleanFailure(result('no-jwt-secret'), 'pym start: ');
+    expect(line).toBe(
+      `pym start: ${fixtureConfig('no-jwt-secret')}: jwt_secret is missing; it is required to sign and verify JWTs ` +
+        '(at least 16 characters; list its environment variable in env_secrets to keep it out of the file)',
+    );
   });
 
   test('an unknown config key names the file, the key and a did-you-mean', () => {
