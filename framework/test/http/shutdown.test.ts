@@ -45,3 +45,20 @@ test('SIGTERM: new connections are refused, the in-flight request completes with
   expect(served.find((record) => record.msg === 'request' && record.requestId === 'slow-request-1')).toMatchObject({ status: 200 });
   expect(served.find((record) => record.msg === 'stopped')).toMatchObject({ clean: true });
 });
+
+test('SIGTERM with a request outlasting shutdown_timeout: its connection is closed at the deadline and the process exits', async () => {
+  pym = await startPym({ cwd: FIXTURE_SERVICE_ROOT, env: { PYM_ENV: 'impatient' } }); // shutdown_timeout: 1
+  const { child, url } = pym;
+  const slow = fetch(`${url}/ops/slow`, { headers: { 'x-request-id': 'slow-request-2' } }).then(
+    (response) => `status ${response.status}`,
+    (error: Error) => (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message,
+  );
+  await pym.waitForLine((line) => line.includes('slow operation started'), 'the slow operation to start');
+
+  child.kill('SIGTERM'); // and never SIGUSR2: the handler would wait forever
+  expect(await pym.exited).toBe(0);
+  expect(await slow).toBe('UND_ERR_SOCKET'); // the connection was closed under it, not answered
+  const records = pym.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(records.find((record) => record.msg === 'shutdown timeout: closing remaining connections')).toMatchObject({ timeoutSeconds: 1 });
+  expect(records.find((record) => record.msg === 'stopped')).toMatchObject({ clean: false });
+});
