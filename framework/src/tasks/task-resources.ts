@@ -109,7 +109,8 @@ export class TaskResources {
         attemptsStarted: job.attemptsStarted ?? job.attemptsMade,
         returnvalue: job.returnvalue,
         failedReason: job.failedReason,
-        cancelled: marker !== undefined || job.failedReason === CANCELLED_REASON,
+        // Cancelled when the worker ended it so; one that failed on its own before the cancel reached it stays failed.
+        cancelled: job.failedReason === CANCELLED_REASON,
       });
       return { doc, owner: this.ownerOf(job), job, marker };
     }

@@ -1,4 +1,5 @@
 // DELETE /tasks/{id}: a delayed task never runs, a running one stops in its worker process, a finished one is a 409.
+import { writeCancelMarker } from '../../src/tasks/task-owner-index';
 import { tokenFor } from '../tasks-integration/tasks-harness';
 import { expectCancelOfRunningTask, startResourcesFixture, uniqueTag, type HttpReply, type ResourcesFixture } from './task-resources-harness';
 
@@ -63,6 +64,18 @@ describe('DELETE /tasks/{id}', () => {
     expect(done.body).toMatchObject({ id: body.id, status: 'cancelled', progress: 5, attempts: 1 });
     expect(done.body.error).toBeUndefined();
     expect(typeof done.body.finished_at).toBe('string');
+  });
+
+  test('a task that failed on its own before a cancel reached its worker stays failed, with its error', async () => {
+    const token = tokenFor(uniqueTag('user'));
+    const { body } = await fixture.request('POST', '/v1/reports', { token, body: { tag: uniqueTag('crashing'), kind: 'crashing' } });
+    const failed = (await fixture.pollUntil(`/tasks/${body.id}`, token, finished)).at(-1)!;
+    expect(failed.body.status).toBe('failed');
+    // What a DELETE leaves when its announcement comes too late: the cancel marker, the job failed anyway.
+    const now = Date.now();
+    await writeCancelMarker(fixture.redis, fixture.prefix, { id: body.id, name: body.name, owner: '', created_at: now, cancelled_at: now, removed: false }, 60);
+    const read = await fixture.request('GET', `/tasks/${body.id}`, { token });
+    expect(read.body).toMatchObject({ status: 'failed', error: { error: 'SERVER_ERROR', error_id: failed.body.error.error_id } });
   });
 
   test('on a completed task: 409 TASK_ALREADY_FINISHED, and the task stays completed', async () => {
