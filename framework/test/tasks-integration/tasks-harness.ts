@@ -229,11 +229,11 @@ export async function post<T = any>(
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
 }
 
-/** `pym start` on the fixture copy (cwd: the fixture, so tsx reads its tsconfig). */
-export function startService(fixture: TaskFixture, env: NodeJS.ProcessEnv = {}): Promise<PymProcess> {
+/** `pym start` on the fixture copy (cwd: the fixture, so tsx reads its tsconfig), with any extra arguments. */
+export function startService(fixture: TaskFixture, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<PymProcess> {
   return startPym({
     cwd: FIXTURE_DIR,
-    args: ['--port', '0', '--config', fixture.configPath],
+    args: ['--port', '0', '--config', fixture.configPath, ...args],
     env: { ...CLEAN_ENV, PYM_ENV: 'test', ...env },
   });
 }

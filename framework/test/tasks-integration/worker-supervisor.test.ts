@@ -36,3 +36,24 @@ test('a worker process that dies is restarted, logged with its backoff, and the 
   expect(response.status).toBe(202);
   expect((await fixture.nextRecord<{ pid: number }>('observe', tag)).pid).toBe(second);
 });
+
+test('async.workers: 2 runs two worker processes; --no-worker runs none', async () => {
+  const two = createTaskFixture({ config: { with_async: true }, async: { workers: 2 } });
+  const started: PymProcess[] = [];
+  try {
+    const withWorkers = await startService(two);
+    started.push(withWorkers);
+    const listening = JSON.parse(await withWorkers.waitForLine((line) => line.includes('listening on'), 'the listening line'));
+    expect(listening.workers).toBe(2);
+    const first = pidOf(await withWorkers.waitForLine((line) => line.includes('worker ready'), 'a worker ready'));
+    const second = pidOf(await withWorkers.waitForLine((line) => line.includes('worker ready') && pidOf(line) !== first, 'a second worker ready'));
+    expect(new Set([first, second, withWorkers.child.pid]).size).toBe(3);
+
+    const without = await startService(two, {}, ['--no-worker']);
+    started.push(without);
+    expect(JSON.parse(await without.waitForLine((line) => line.includes('listening on'), 'the listening line'))).toMatchObject({ workers: 0 });
+  } finally {
+    await Promise.all(started.map((service) => service.stop()));
+    await two.close();
+  }
+});
