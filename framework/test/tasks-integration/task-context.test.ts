@@ -44,7 +44,8 @@ describe('a task enqueued by an endpoint', () => {
       lines: [{ sku: 'book-1', quantity: 2 }],
     };
 
-    const response = await post(service.url, '/v1/orders?source=web', order, { token, requestId });
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const response = await post(service.url, '/v1/orders?source=web', order, { token, requestId, traceparent });
     expect(response.status).toBe(202);
     const seen = response.body.seen;
     const report = await fixture.nextRecord('order', tag);
@@ -59,6 +60,7 @@ describe('a task enqueued by an endpoint', () => {
       requestId,
       url: '/v1/orders?source=web',
       method: 'POST',
+      traceparent, // the W3C trace context travels too
     };
     expect({ ...seen, pid: undefined }).toEqual({ ...expectedContext, pid: undefined });
     expect(report).toMatchObject(expectedContext);

@@ -219,11 +219,12 @@ export async function post<T = any>(
   baseUrl: string,
   urlPath: string,
   body: unknown,
-  options: { token?: string; requestId?: string } = {},
+  options: { token?: string; requestId?: string; traceparent?: string } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.requestId) headers['x-request-id'] = options.requestId;
+  if (options.traceparent) headers.traceparent = options.traceparent;
   const response = await fetch(`${baseUrl}${urlPath}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
