@@ -1,5 +1,6 @@
 // Middleware: 406 NOT_ACCEPTABLE when the Accept header excludes every type the operation answers with.
 import type { RequestHandler } from 'express';
+import Negotiator from 'negotiator';
 import { NotAcceptable } from '../errors/builtin-errors';
 import type { BoundOperation } from '../openapi/types';
 import { getMatchedOperation } from './pym-request';
@@ -36,16 +37,34 @@ function resolveResponse(bound: BoundOperation, declared: unknown): { content?: 
 }
 
 /**
+ * The Accept header with each range's parameters dropped, `q` excepted: negotiator only matches a range with
+ * parameters (`application/json; charset=utf-8`, common in Java and .NET clients) against an offered type
+ * carrying the same ones, and a spec's content types carry none.
+ */
+function rangesWithoutParameters(accept: string): string {
+  return accept
+    .split(',')
+    .map((range) => {
+      const [type = '', ...parameters] = range.split(';');
+      const quality = parameters.find((parameter) => /^\s*q\s*=/i.test(parameter));
+      return quality === undefined ? type.trim() : `${type.trim()};${quality.trim()}`;
+    })
+    .join(', ');
+}
+
+/**
  * Refuse a request whose `Accept` header allows none of the operation's success types. Runs after
  * authentication (an unauthenticated caller gets 401 first) and before the body is read. No check when the
- * request sends no Accept, the operation answers without content (204), or declares a wildcard type.
+ * request sends no (or an empty) Accept, the operation answers without content (204), or declares a wildcard type.
  */
 export function negotiate(): RequestHandler {
   return function negotiateMiddleware(req, _res, next) {
     const matched = getMatchedOperation(req);
-    if (matched && req.headers.accept !== undefined) {
+    const accept = req.headers.accept;
+    if (matched && accept) {
       const types = successMediaTypes(matched.operation);
-      if (types.length > 0 && !types.some((type) => type.includes('*')) && req.accepts([...types]) === false) {
+      const negotiator = new Negotiator({ headers: { accept: rangesWithoutParameters(accept) } });
+      if (types.length > 0 && !types.some((type) => type.includes('*')) && negotiator.mediaTypes([...types]).length === 0) {
         throw new NotAcceptable(`${req.method} ${req.path} answers with ${types.join(', ')}; the Accept header allows none of them`);
       }
     }

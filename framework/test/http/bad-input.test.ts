@@ -1,4 +1,5 @@
 // Bad input over HTTP: every kind of malformed request is a 4xx pym JSON error with the right code and paths, never a 500.
+import http from 'node:http';
 import { createTestApp, type TestApp } from '../helpers/create-test-app';
 import { errorPaths, expectPymError } from './http-test-helpers';
 
@@ -111,13 +112,33 @@ describe('content negotiation (Accept)', () => {
     expect(response.body.error_description).toContain('application/json');
   });
 
-  test.each(['application/json', 'application/*', '*/*', 'text/html, application/json;q=0.5'])('Accept: %s is served', async (accept) => {
+  test.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json;q=0.9;charset=UTF-8',
+    'application/*',
+    '*/*',
+    'text/html, application/json;q=0.5',
+  ])('Accept: %s is served', async (accept) => {
     const response = await fetch(`${app.url}/v1/items/1`, { headers: { accept } });
     expect(response.status).toBe(200);
   });
 
-  test('no Accept header is served; an operation answering 204 has nothing to negotiate', async () => {
-    expect((await fetch(`${app.url}/v1/items/1`)).status).toBe(200);
+  test.each(['text/html; charset=utf-8', 'application/json;q=0, text/html'])('Accept: %s → 406', async (accept) => {
+    await expectPymError(fetch(`${app.url}/v1/items/1`, { headers: { accept } }), 406, 'NOT_ACCEPTABLE');
+  });
+
+  test('no Accept header at all is served (fetch always sends one: plain node:http here)', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      http.get(`${app.url}/v1/items/1`, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', reject);
+    });
+    expect(status).toBe(200);
+  });
+
+  test('an operation answering 204 has nothing to negotiate', async () => {
     expect((await fetch(`${app.url}/v1/items/1`, { method: 'DELETE', headers: { accept: 'text/html' } })).status).toBe(204);
   });
 
