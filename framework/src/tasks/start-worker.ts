@@ -90,7 +90,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     let timer: NodeJS.Timeout | undefined;
     // Stop taking jobs and wait for the active ones (pause, not close: BullMQ's close(true) after a close()
     // only waits for that first close, so a worker could not give up on a task that outlasts the timeout).
-    const graceful = Promise.all(workers.map((worker) => worker.pause())).then(() => true);
+    // pause() rejects when Redis drops as it reconnects afterwards: its jobs are done by then, so close anyway.
+    const paused = (worker: Worker) =>
+      worker.pause().catch((error: Error) => logger.warn({ queue: worker.name, err: { message: error.message } }, 'worker pause failed'));
+    const graceful = Promise.all(workers.map(paused)).then(() => true);
     const deadline = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), config.async.shutdown_timeout * 1000);
     });
