@@ -14,6 +14,7 @@ import { deserializeArgs } from './deserialize-args';
 import { EnvelopeRejectedError, openEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
+import { isDeclaredScheduler } from './schedules';
 import { JobCancellation } from './job-cancellation';
 import type { CancelListener } from './task-cancel';
 import { TaskEnvelopeRejected, TaskTimedOut } from './task-errors';
@@ -88,6 +89,10 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     if (!task) {
       refused = true;
       throw new TaskEnvelopeRejected(`Job ${jobId} names task "${envelope.task}", which is not registered in this worker`);
+    }
+    if ('scheduler' in envelope.job && !isDeclaredScheduler(deps.config, envelope.job.scheduler)) {
+      refused = true;
+      throw new TaskEnvelopeRejected(`Job ${jobId} is a run of schedule ${envelope.job.scheduler}, which this service does not declare`);
     }
     userId = envelope.context.claims?.sub as string | undefined;
     requestId = envelope.context.requestId;

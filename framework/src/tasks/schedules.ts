@@ -76,6 +76,28 @@ function unknownTaskMessage(name: string): string {
 }
 
 /** The job data of every run of a schedule: an envelope with no arguments, marked to run as the service. */
+const declaredIds = new WeakMap<PymConfig, ReadonlySet<string>>();
+
+/**
+ * Whether `schedulerId` is one of the service's schedules (checked by a worker before running a scheduled
+ * envelope: a removed schedule's runs, or copies of its sealed template, do not run). A config whose schedules
+ * do not resolve declares none (a worker refuses to start with it anyway).
+ */
+export function isDeclaredScheduler(config: PymConfig, schedulerId: string): boolean {
+  let ids = declaredIds.get(config);
+  if (!ids) {
+    let resolved: ResolvedSchedule[] = [];
+    try {
+      resolved = resolveSchedules(config);
+    } catch {
+      // ConfigError: reported at startup; nothing scheduled runs meanwhile
+    }
+    ids = new Set(resolved.map((schedule) => schedule.schedulerId));
+    declaredIds.set(config, ids);
+  }
+  return ids.has(schedulerId);
+}
+
 function scheduleEnvelope(task: string, scheduler: string): TaskEnvelope {
   return { v: 1, task, job: { scheduler }, args: [], context: { enqueuedAt: Date.now(), service: true } };
 }

@@ -89,6 +89,14 @@ test('sync declares each schedule as a pym: job scheduler whose runs carry a sea
   const run = await fixture.nextRun('beat', 5);
   expect(run.userId).toBe(BASE_CONFIG.default_user_id);
   expect(run.token).toEqual(expect.any(String));
+
+  // A worker whose config no longer declares the schedule refuses its runs (a leftover run, or a copy of the
+  // sealed template under a made-up run id), without running them.
+  const withoutIt = configWith({ schedules: { nightly: { task: 'Beat.tick', cron: '0 3 * * *', tz: 'Europe/Paris' } } });
+  setConfig(withoutIt);
+  const refused = runTaskJob({ id: 'repeat:pym:every-hour:2', name: 'Beat.tick', data: template.data, attemptsMade: 0, opts: { attempts: 1 } }, { config: withoutIt, logger });
+  await expect(refused).rejects.toThrow(/TASK_ENVELOPE_REJECTED: .*schedule pym:every-hour, which this service does not declare/);
+  expect(await fixture.redis.llen(fixture.key('beat'))).toBe(0);
 });
 
 test('sync removes the pym: schedulers nothing declares any more and leaves the others; a bad config changes nothing', async () => {
