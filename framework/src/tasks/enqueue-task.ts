@@ -77,7 +77,7 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
   const id: string = randomUUID();
-  const envelope = { v: 1 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext() };
+  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext() };
   const job: TaskJob = {
     id,
     name: task.name,

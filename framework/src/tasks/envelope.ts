@@ -42,8 +42,8 @@ export interface TaskContext {
 
 /** An envelope before sealing (and after opening). */
 export interface TaskEnvelope {
-  /** Envelope format version. */
-  v: 1;
+  /** Envelope format version (2: bound to its job; 1, unbound, is refused). */
+  v: 2;
   /** The registered task name; also the BullMQ job name. */
   task: string;
   /**
@@ -64,7 +64,7 @@ export type SealAlgorithm = 'HS256' | 'A256GCM+HS256';
  * and `payload`: every field the worker reads. Encrypted envelopes are encrypt-then-MAC.
  */
 export interface SealedEnvelope {
-  v: 1;
+  v: 2;
   alg: SealAlgorithm;
   /** `HS256`: the envelope's JSON. `A256GCM+HS256`: its AES-256-GCM ciphertext, base64url. */
   payload: string;
@@ -114,7 +114,7 @@ export class EnvelopeRejectedError extends Error {
   }
 }
 
-const VERSION = 1;
+const VERSION = 2;
 const PLAIN = 'HS256' satisfies SealAlgorithm;
 const ENCRYPTED = 'A256GCM+HS256' satisfies SealAlgorithm;
 const IV_BYTES = 12;
@@ -130,8 +130,8 @@ const CONTEXT_KEYS = new Set<string>([...CONTEXT_STRINGS, 'claims', 'enqueuedAt'
  * AES-256-GCM with `keys.encryptionKey` and a fresh random IV first (encrypt-then-MAC).
  *
  * @example
- * const data = sealEnvelope({ v: 1, task: 'sendWelcome', args, context }, keys, { encrypt: true });
- * await queue.add('sendWelcome', data);
+ * const data = sealEnvelope({ v: 2, task: 'sendWelcome', job: { id }, args, context }, keys, { encrypt: true });
+ * await queue.add('sendWelcome', data, { jobId: id });
  */
 export function sealEnvelope(envelope: TaskEnvelope, keys: EnvelopeKeys, options: SealOptions = {}): SealedEnvelope {
   checkKeys(keys);

@@ -99,7 +99,7 @@ export function isDeclaredScheduler(config: PymConfig, schedulerId: string): boo
 }
 
 function scheduleEnvelope(task: string, scheduler: string): TaskEnvelope {
-  return { v: 1, task, job: { scheduler }, args: [], context: { enqueuedAt: Date.now(), service: true } };
+  return { v: 2, task, job: { scheduler }, args: [], context: { enqueuedAt: Date.now(), service: true } };
 }
 
 /**

@@ -131,7 +131,7 @@ describe('a job added to the queue by hand', () => {
   function sealedObserve(tag: string, jobId: string, task = 'Probe.observe'): SealedEnvelope {
     const token = victimToken();
     const envelope: TaskEnvelope = {
-      v: 1,
+      v: 2,
       task,
       job: { id: jobId },
       args: [tag],
@@ -192,7 +192,7 @@ describe('a job added to the queue by hand', () => {
       'a bare envelope (never sealed)',
       (tag, jobId) => ({
         name: 'Probe.observe',
-        data: { v: 1, task: 'Probe.observe', job: { id: jobId }, args: [tag], context: { enqueuedAt: Date.now() } },
+        data: { v: 2, task: 'Probe.observe', job: { id: jobId }, args: [tag], context: { enqueuedAt: Date.now() } },
         sideEffectTags: [tag],
       }),
     ],
@@ -244,6 +244,6 @@ describe('a job added to the queue by hand', () => {
     for (const secret of [token, token.split('.')[1], tag, 'user-private', 'private@example.com', requestId]) {
       expect(raw).not.toContain(secret);
     }
-    expect(JSON.parse(hash.data)).toEqual({ v: 1, alg: 'A256GCM+HS256', payload: expect.any(String), iv: expect.any(String), tag: expect.any(String), seal: expect.any(String) });
+    expect(JSON.parse(hash.data)).toEqual({ v: 2, alg: 'A256GCM+HS256', payload: expect.any(String), iv: expect.any(String), tag: expect.any(String), seal: expect.any(String) });
   });
 });

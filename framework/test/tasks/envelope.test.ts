@@ -24,7 +24,7 @@ const PROFILE_NAME = 'Ada Lovelace';
 
 function envelope(): TaskEnvelope {
   return {
-    v: 1,
+    v: 2,
     task: 'sendWelcome',
     job: { id: 'job-1' },
     args: serializeArgs([profile(PROFILE_NAME), ARG, new Date(1_700_000_000_000)], fakeCodec),
@@ -76,7 +76,7 @@ describe.each([
 
   it('declares its algorithm', () => {
     const sealed = sealEnvelope(envelope(), keys, { encrypt });
-    expect(sealed.v).toBe(1);
+    expect(sealed.v).toBe(2);
     expect(sealed.alg).toBe(encrypt ? 'A256GCM+HS256' : 'HS256');
     expect(sealed.iv !== undefined).toBe(encrypt);
     expect(sealed.tag !== undefined).toBe(encrypt);
@@ -87,7 +87,7 @@ describe.each([
     ['the seal', (d) => void (d.seal = flipChar(d.seal as string, 3)), 'bad-seal'],
     ['the seal\'s last character', (d) => void (d.seal = flipChar(d.seal as string, 42)), 'bad-seal'],
     ['the seal\'s length', (d) => void (d.seal = (d.seal as string).slice(0, 20)), 'bad-seal'],
-    ['the version', (d) => void (d.v = 2), 'unknown-version'],
+    ['the version', (d) => void (d.v = 3), 'unknown-version'],
     ['the version as a string', (d) => void (d.v = '1'), 'unknown-version'],
     ['the algorithm (alone)', (d) => void (d.alg = encrypt ? 'HS256' : 'A256GCM+HS256'), 'malformed'],
     ['the algorithm to "none"', (d) => void (d.alg = 'none'), 'malformed'],
@@ -172,8 +172,9 @@ describe('openEnvelope on data that is no envelope', () => {
     ['a string', 'hello', 'malformed'],
     ['an array', [1], 'malformed'],
     ['raw arguments without a seal', { task: 'sendWelcome', args: [] }, 'missing-seal'],
-    ['a future version', { v: 2, seal: 'x', payload: '{}' }, 'unknown-version'],
-    ['a seal that is not a string', { v: 1, alg: 'HS256', payload: '{}', seal: 5 }, 'malformed'],
+    ['a future version', { v: 3, seal: 'x', payload: '{}' }, 'unknown-version'],
+    ['an envelope of the previous format (v 1, not bound to its job)', { v: 1, alg: 'HS256', payload: '{}', seal: 'x' }, 'unknown-version'],
+    ['a seal that is not a string', { v: 2, alg: 'HS256', payload: '{}', seal: 5 }, 'malformed'],
   ])('%s', (_name, data, reason) => {
     expect(rejection(data)).toBe(reason);
   });
@@ -187,7 +188,7 @@ describe('sealEnvelope input checks', () => {
   it.each<[string, TaskEnvelope]>([
     ['an empty task name', { ...envelope(), task: '' }],
     ['a missing enqueuedAt', { ...envelope(), context: {} as TaskEnvelope['context'] }],
-    ['a wrong version', { ...envelope(), v: 2 as 1 }],
+    ['a wrong version', { ...envelope(), v: 1 as 2 }],
     ['no job binding', { ...envelope(), job: undefined as unknown as TaskEnvelope['job'] }],
     ['an empty job id', { ...envelope(), job: { id: '' } }],
     ['a job binding with both fields', { ...envelope(), job: { id: 'job-1', scheduler: 's' } as TaskEnvelope['job'] }],
