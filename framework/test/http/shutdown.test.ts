@@ -57,7 +57,7 @@ test('SIGTERM with a request outlasting shutdown_timeout: its connection is clos
 
   child.kill('SIGTERM'); // and never SIGUSR2: the handler would wait forever
   expect(await pym.exited).toBe(0);
-  expect(await slow).toBe('UND_ERR_SOCKET'); // the connection was closed under it, not answered
+  expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(await slow); // the connection was closed under it, not answered
   const records = pym.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(records.find((record) => record.msg === 'shutdown timeout: closing remaining connections')).toMatchObject({ timeoutSeconds: 1 });
   expect(records.find((record) => record.msg === 'stopped')).toMatchObject({ clean: false });
