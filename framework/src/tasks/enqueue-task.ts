@@ -46,7 +46,10 @@ async function addOnce(
   // Retention starts when a task ends: a delayed one is kept for its delay longer.
   const ttl = keep_finished + Math.ceil(job.delay / 1000);
   let idempotencyKey: string | undefined;
-  if (redis && meta.owner && meta.idempotencyKey) {
+  if (backend.bullmq && redis && meta.owner && meta.idempotencyKey) {
+    // The claim is the first command: wait for the connection like the add does (a fresh producer is still
+    // connecting, and it queues no commands meanwhile), within the caller's enqueue_timeout.
+    await backend.bullmq.queue(job.queue).waitUntilReady();
     idempotencyKey = taskKeys.idempotency(prefix, meta.owner, job.name, meta.idempotencyKey);
     const existing = await claimIdempotencyKey(redis, idempotencyKey, job.id, ttl);
     if (existing) return existing;
