@@ -1,8 +1,11 @@
 // Task resources: read, list and cancel the caller's tasks (the logic behind GET/DELETE /tasks).
+import { once } from 'node:events';
 import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { PymConfig } from '../config/config-schema';
 import type { TokenClaims } from '../context/request-context';
 import { defineError } from '../errors/define-error';
+import { isPymError } from '../errors/pym-error';
 import { openEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { CANCELLED_REASON } from './run-task-job';
@@ -69,6 +72,29 @@ export class TaskResources {
     return this.bullmq;
   }
 
+  /**
+   * Run `work` on the queue's Redis once its connection is up: the producer is made on first use and queues no
+   * commands while it connects or while Redis is down, so wait for it (up to async.enqueue_timeout). Redis
+   * unreachable, then or meanwhile: TASK_QUEUE_UNAVAILABLE (503), as for an enqueue.
+   */
+  private async withQueue<T>(work: (handle: BullmqHandle) => Promise<T>): Promise<T> {
+    const handle = this.handle();
+    if (handle.redis.status !== 'ready') {
+      const ms = this.config.async.enqueue_timeout;
+      try {
+        await once(handle.redis, 'ready', { signal: AbortSignal.timeout(ms) });
+      } catch (cause) {
+        throw new TaskQueueUnavailable(`The task queue is not reachable (waited up to ${ms} ms)`, { cause });
+      }
+    }
+    try {
+      return await work(handle);
+    } catch (error) {
+      if (isPymError(error) || handle.redis.status === 'ready') throw error;
+      throw new TaskQueueUnavailable('The task queue connection was lost', { cause: error });
+    }
+  }
+
   private queues(): Queue[] {
     const names = new Set([this.config.async.queue, ...Object.keys(this.config.async.queues)]);
     for (const task of listTaskDefinitions()) names.add(task.options.queue ?? this.config.async.queue);
@@ -128,7 +154,7 @@ export class TaskResources {
 
   /** The status of a task of the caller's (or any, for an admin); TASK_NOT_FOUND otherwise. */
   async get(id: string, caller: TaskCaller): Promise<TaskStatus> {
-    return (await this.findFor(id, caller)).doc;
+    return this.withQueue(async () => (await this.findFor(id, caller)).doc);
   }
 
   /**
@@ -138,7 +164,10 @@ export class TaskResources {
   async list(caller: TaskCaller, query: { status?: TaskStatusName; limit: number; offset: number }) {
     const owner = caller.claims.sub;
     if (!owner) return { tasks: [], limit: query.limit, offset: query.offset };
-    const { redis } = this.handle();
+    return this.withQueue(({ redis }) => this.listOf(redis, owner, query));
+  }
+
+  private async listOf(redis: Redis, owner: string, query: { status?: TaskStatusName; limit: number; offset: number }) {
     const entries = await ownerTaskEntries(redis, this.prefix, owner, MAX_LISTED_TASKS);
     const settledBefore = this.now() - Math.max(UNINDEX_AFTER_MS, 2 * this.config.async.enqueue_timeout);
     const matched: TaskStatus[] = [];
@@ -161,6 +190,10 @@ export class TaskResources {
    * told to stop through its AbortSignal, in whichever worker runs it. A finished one: TASK_ALREADY_FINISHED.
    */
   async cancel(id: string, caller: TaskCaller): Promise<TaskStatus> {
+    return this.withQueue(() => this.cancelFor(id, caller));
+  }
+
+  private async cancelFor(id: string, caller: TaskCaller): Promise<TaskStatus> {
     const found = await this.findFor(id, caller);
     if (found.doc.status === 'cancelled' || (found.marker && found.doc.status === 'running')) return found.doc;
     if (found.doc.status === 'completed' || found.doc.status === 'failed') {

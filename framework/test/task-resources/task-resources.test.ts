@@ -22,6 +22,17 @@ async function start(kind: string, tag: string, token: string, headers: Record<s
   return fixture.request('POST', '/v1/reports', { token, body: { tag, kind }, headers });
 }
 
+test('the first requests after start, before any task: GET /tasks/{id} is 404 and GET /tasks is empty (not 500)', async () => {
+  // The service's queue connection is made on first use: these requests are the ones that open it.
+  const token = tokenFor(uniqueTag('first-user'));
+  const [one, all] = await Promise.all([
+    fixture.request('GET', `/tasks/${randomUUID()}`, { token }),
+    fixture.request('GET', '/tasks', { token }),
+  ]);
+  expect({ status: one.status, error: one.body.error }).toEqual({ status: 404, error: 'TASK_NOT_FOUND' });
+  expect({ status: all.status, tasks: all.body.tasks }).toEqual({ status: 200, tasks: [] });
+});
+
 describe('a task started by an endpoint', () => {
   test('is a resource: 202 + Location, then queued → running → completed with rising progress, then 201 + Location of its report', async () => {
     const token = tokenFor(uniqueTag('user'));
