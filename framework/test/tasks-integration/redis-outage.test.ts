@@ -66,7 +66,7 @@ test('with Redis stopped, enqueue answers 503 TASK_QUEUE_UNAVAILABLE within 2 s,
   expect(await ping.json()).toEqual({});
   // Task resources say the same (they answered 500 before): the queue is unavailable, the task is not lost.
   const read = await fetch(`${service.url}/tasks/${before.body.task.id}`, { headers: { authorization: `Bearer ${token}` } });
-  expect({ status: read.status, error: (await read.json()).error }).toEqual({ status: 503, error: 'TASK_QUEUE_UNAVAILABLE' });
+  expect({ status: read.status, error: ((await read.json()) as { error?: string }).error }).toEqual({ status: 503, error: 'TASK_QUEUE_UNAVAILABLE' });
 
   redisServer = await startRedisServer(port);
   // ioredis reconnects with a backoff capped at 2 s: poll with awaited requests, bounded in time.
