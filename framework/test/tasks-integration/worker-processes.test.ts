@@ -1,13 +1,26 @@
 // Worker processes dying and stopping: a SIGKILLed task is finished by another worker (unless cancelled meanwhile),
 // SIGTERM waits; plus enqueue from a script.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import path from 'node:path';
 import { taskRef } from '@pym/framework';
 import yaml from 'js-yaml';
 import { CANCELLED_REASON } from '../../src/tasks/run-task-job';
 import { publishCancel } from '../../src/tasks/task-cancel';
 import { writeCancelMarker } from '../../src/tasks/task-owner-index';
 import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
-import { createTaskFixture, enqueueAsScript, killAll, startWorkerProcess, stopEnqueuingAsScript, uniqueTag, type TaskFixture, type WorkerProcess } from './tasks-harness';
+import {
+  createTaskFixture,
+  enqueueAsScript,
+  FIXTURE_DIR,
+  killAll,
+  startWorkerProcess,
+  stopEnqueuingAsScript,
+  uniqueTag,
+  type TaskFixture,
+  type WorkerProcess,
+} from './tasks-harness';
 
 // Spawning pym processes takes seconds, more on a loaded machine.
 jest.setTimeout(90_000);
@@ -45,6 +58,27 @@ test('a task called outside any request or task (a script) is enqueued, and runs
   expect(workers.map((worker) => worker.pid)).toContain(report.pid);
   expect(report.pid).not.toBe(process.pid);
   expect(report).toMatchObject({ userId: null, claims: null, token: null, requestId: '', url: '', method: '' });
+});
+
+test('a real script process loads the config by itself on its first call, and exits once closeTasks() released the queue', async () => {
+  const tag = uniqueTag('script-process');
+  const script = path.join(FIXTURE_DIR, 'scripts', 'enqueue-observe.ts');
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script, tag], {
+    cwd: FIXTURE_DIR, // tsx reads the fixture's tsconfig (decorators)
+    env: { ...process.env, PYM_CONFIG: fixture.configPath, PYM_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' }); // exited by itself: nothing left open
+  const ref = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; name: string };
+  expect(ref.name).toBe('Probe.observe');
+  const report = await fixture.nextRecord('observe', tag);
+  expect(workers.map((worker) => worker.pid)).toContain(report.pid);
+  expect(report).toMatchObject({ userId: null, requestId: '' });
 });
 
 test('a worker SIGKILLed in the middle of a task: another worker runs it to completion, once', async () => {
