@@ -10,6 +10,7 @@ import { registryModelCodec } from '../models/task-model-codec';
 import { createBullmqBackend } from './bullmq-backend';
 import { sealEnvelope, type TaskContext } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
+import { whenReady } from './redis-connection';
 import { serializeArgs } from './serialize-args';
 import { getTaskBackend, type TaskBackend, type TaskJob } from './task-backend';
 import { TaskQueueUnavailable } from './task-errors';
@@ -45,21 +46,19 @@ async function addOnce(
   const redis = backend.bullmq?.redis;
   // Retention starts when a task ends: a delayed one is kept for its delay longer.
   const ttl = keep_finished + Math.ceil(job.delay / 1000);
+  // A fresh producer is still connecting and queues no commands: wait for it (Redis down fails at once).
+  if (redis) await whenReady(redis, meta.config.async.enqueue_timeout);
   let idempotencyKey: string | undefined;
-  if (backend.bullmq && redis && meta.owner && meta.idempotencyKey) {
-    // The claim is the first command: wait for the connection like the add does (a fresh producer is still
-    // connecting, and it queues no commands meanwhile), within the caller's enqueue_timeout.
-    await backend.bullmq.queue(job.queue).waitUntilReady();
+  if (redis && meta.owner && meta.idempotencyKey) {
     idempotencyKey = taskKeys.idempotency(prefix, meta.owner, job.name, meta.idempotencyKey);
     const existing = await claimIdempotencyKey(redis, idempotencyKey, job.id, ttl);
     if (existing) return existing;
   }
   try {
-    const index = () => (redis && meta.owner ? indexTask(redis, prefix, meta.owner, job.id, meta.listedAt, ttl) : undefined);
-    // Once connected, one round trip for both (a listing skips an entry whose job is not there yet, and drops it
-    // once it is old: its enqueue failed); before, the add waits for the connection and the index follows it.
-    if (redis?.status === 'ready') await Promise.all([backend.add(job), index()]);
-    else await backend.add(job).then(index);
+    // One round trip for both: a listing skips an entry whose job is not there yet (and drops it once old: its
+    // enqueue failed).
+    const index = redis && meta.owner ? indexTask(redis, prefix, meta.owner, job.id, meta.listedAt, ttl) : undefined;
+    await Promise.all([backend.add(job), index]);
   } catch (error) {
     if (idempotencyKey) await redis!.del(idempotencyKey).catch(() => undefined);
     throw error;

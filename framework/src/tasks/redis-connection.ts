@@ -1,4 +1,5 @@
 // Redis connections for tasks: fail fast while Redis is down (producers), reconnect by themselves.
+import { once } from 'node:events';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -31,4 +32,15 @@ export function openRedis(url: string, role: ConnectionRole, logger: Logger, nam
     down = false;
   });
   return redis;
+}
+
+/**
+ * Resolves once `redis` is ready: at once when it is, after the handshake while it is connecting (a producer
+ * queues no commands meanwhile, so its first commands wait here). Rejects at once while it is down (waiting
+ * to reconnect), and on a connection error or after `timeoutMs` while connecting.
+ */
+export async function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  if (!['wait', 'connecting', 'connect'].includes(redis.status)) throw new Error(`the Redis connection is ${redis.status}`);
+  await once(redis, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
 }

@@ -1,5 +1,4 @@
 // Task resources: read, list and cancel the caller's tasks (the logic behind GET/DELETE /tasks).
-import { once } from 'node:events';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PymConfig } from '../config/config-schema';
@@ -10,6 +9,7 @@ import { openEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { CANCELLED_REASON } from './run-task-job';
 import type { BullmqHandle } from './task-backend';
+import { whenReady } from './redis-connection';
 import { publishCancel } from './task-cancel';
 import { TaskQueueUnavailable } from './task-errors';
 import { ownerTaskEntries, readCancelMarker, unindexTasks, writeCancelMarker, type CancelMarker } from './task-owner-index';
@@ -79,13 +79,11 @@ export class TaskResources {
    */
   private async withQueue<T>(work: (handle: BullmqHandle) => Promise<T>): Promise<T> {
     const handle = this.handle();
-    if (handle.redis.status !== 'ready') {
-      const ms = this.config.async.enqueue_timeout;
-      try {
-        await once(handle.redis, 'ready', { signal: AbortSignal.timeout(ms) });
-      } catch (cause) {
-        throw new TaskQueueUnavailable(`The task queue is not reachable (waited up to ${ms} ms)`, { cause });
-      }
+    const ms = this.config.async.enqueue_timeout;
+    try {
+      await whenReady(handle.redis, ms);
+    } catch (cause) {
+      throw new TaskQueueUnavailable(`The task queue is not reachable (waited up to ${ms} ms)`, { cause });
     }
     try {
       return await work(handle);
