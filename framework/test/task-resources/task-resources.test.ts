@@ -22,6 +22,21 @@ async function start(kind: string, tag: string, token: string, headers: Record<s
   return fixture.request('POST', '/v1/reports', { token, body: { tag, kind }, headers });
 }
 
+/** Start a task of `kind` for a new user and poll it to its end: its last reply, and its tag. */
+async function runToEnd(kind: string): Promise<{ last: HttpReply; tag: string }> {
+  const token = tokenFor(uniqueTag('user'));
+  const tag = uniqueTag(kind);
+  const { body } = await start(kind, tag, token);
+  return { last: (await fixture.pollUntil(`/tasks/${body.id}`, token, finished)).at(-1)!, tag };
+}
+
+/** A failed task's status shows nothing of its internal error (the fixture's ledger file, tag, message, a stack). */
+function expectNoInternals(reply: HttpReply, tag: string): void {
+  const text = JSON.stringify(reply.body);
+  for (const internal of ['ledger.db', tag.slice(8), 'internal detail']) expect(text).not.toContain(internal);
+  expect(text).not.toMatch(/\bat .*\.ts:\d+/);
+}
+
 test('the first requests after start, before any task: GET /tasks/{id} is 404 and GET /tasks is empty (not 500)', async () => {
   // The service's queue connection is made on first use: these requests are the ones that open it.
   const token = tokenFor(uniqueTag('first-user'));
@@ -84,10 +99,7 @@ describe('a task started by an endpoint', () => {
   });
 
   test('completed without a resource: 200 with the result', async () => {
-    const token = tokenFor(uniqueTag('user'));
-    const tag = uniqueTag('quick');
-    const { body } = await start('quick', tag, token);
-    const done = (await fixture.pollUntil(`/tasks/${body.id}`, token, finished)).at(-1)!;
+    const { last: done, tag } = await runToEnd('quick');
     expect(done.status).toBe(200);
     expect(done.headers.get('location')).toBeNull();
     expect(done.body).toMatchObject({ status: 'completed', progress: 100, result: { tag, done: true } });
@@ -95,10 +107,7 @@ describe('a task started by an endpoint', () => {
   });
 
   test('failing through failOnError: failed, with the message for the user and an error_id, no internals or stack', async () => {
-    const token = tokenFor(uniqueTag('user'));
-    const tag = uniqueTag('failing');
-    const { body } = await start('failing', tag, token);
-    const failed = (await fixture.pollUntil(`/tasks/${body.id}`, token, finished)).at(-1)!;
+    const { last: failed, tag } = await runToEnd('failing');
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({
       status: 'failed',
@@ -111,28 +120,20 @@ describe('a task started by an endpoint', () => {
       },
     });
     expect(Object.keys(failed.body.error).sort()).toEqual(['error', 'error_description', 'error_id', 'user_message']);
-    const text = JSON.stringify(failed.body);
-    expect(text).not.toContain('ledger.db');
-    expect(text).not.toContain(tag.slice(8));
-    expect(text).not.toMatch(/\bat .*\.ts:\d+/);
+    expectNoInternals(failed, tag);
     // The internal error is in the worker's log under the same error_id.
     await fixture.service.waitForLine((line) => line.includes(failed.body.error.error_id), 'the error_id in the log');
   });
 
   test('failing with a plain exception: failed, SERVER_ERROR with the generic description and an error_id, no internals', async () => {
-    const token = tokenFor(uniqueTag('user'));
-    const tag = uniqueTag('crashing');
-    const { body } = await start('crashing', tag, token);
-    const failed = (await fixture.pollUntil(`/tasks/${body.id}`, token, finished)).at(-1)!;
+    const { last: failed, tag } = await runToEnd('crashing');
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({
       status: 'failed',
       progress: 20,
       error: { error: 'SERVER_ERROR', error_description: expect.any(String), error_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
     });
-    const text = JSON.stringify(failed.body);
-    for (const internal of ['ledger.db', tag.slice(8), 'internal detail']) expect(text).not.toContain(internal);
-    expect(text).not.toMatch(/\bat .*\.ts:\d+/);
+    expectNoInternals(failed, tag);
     await fixture.service.waitForLine((line) => line.includes(failed.body.error.error_id) && line.includes('ledger.db'), 'the cause in the log');
   });
 });
