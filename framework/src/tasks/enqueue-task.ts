@@ -14,7 +14,7 @@ import { whenReady } from './redis-connection';
 import { serializeArgs } from './serialize-args';
 import { getTaskBackend, type TaskBackend, type TaskJob } from './task-backend';
 import { TaskQueueUnavailable } from './task-errors';
-import { claimIdempotencyKey, indexTask, taskKeys } from './task-owner-index';
+import { claimIdempotencyKey, taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
 import type { TaskRef } from './task-ref';
 import { withTimeout } from './with-timeout';
@@ -34,33 +34,23 @@ function captureContext(): TaskContext {
 }
 
 /**
- * Add `job` and index it under its owner (task resources). With an Idempotency-Key from an authenticated
- * request, only the first call per (owner, task, key) adds a job: later ones resolve to its id.
+ * Add `job` (the backend lists it under its owner too). With an Idempotency-Key from an authenticated request,
+ * only the first call per (owner, task, key) adds a job: later ones resolve to its id.
  */
-async function addOnce(
-  backend: TaskBackend,
-  job: TaskJob,
-  meta: { config: PymConfig; owner?: string; idempotencyKey?: string; listedAt: number },
-): Promise<string | undefined> {
-  const { prefix, keep_finished } = meta.config.async;
+async function addOnce(backend: TaskBackend, job: TaskJob, config: PymConfig, idempotencyKey: string | undefined): Promise<string | undefined> {
   const redis = backend.bullmq?.redis;
-  // Retention starts when a task ends: a delayed one is kept for its delay longer.
-  const ttl = keep_finished + Math.ceil(job.delay / 1000);
   // A fresh producer is still connecting and queues no commands: wait for it (Redis down fails at once).
-  if (redis) await whenReady(redis, meta.config.async.enqueue_timeout);
-  let idempotencyKey: string | undefined;
-  if (redis && meta.owner && meta.idempotencyKey) {
-    idempotencyKey = taskKeys.idempotency(prefix, meta.owner, job.name, meta.idempotencyKey);
-    const existing = await claimIdempotencyKey(redis, idempotencyKey, job.id, ttl);
+  if (redis) await whenReady(redis, config.async.enqueue_timeout);
+  let claimed: string | undefined;
+  if (redis && job.index && idempotencyKey) {
+    claimed = taskKeys.idempotency(config.async.prefix, job.index.owner, job.name, idempotencyKey);
+    const existing = await claimIdempotencyKey(redis, claimed, job.id, job.index.ttlSeconds);
     if (existing) return existing;
   }
   try {
-    // One round trip for both: a listing skips an entry whose job is not there yet (and drops it once old: its
-    // enqueue failed).
-    const index = redis && meta.owner ? indexTask(redis, prefix, meta.owner, job.id, meta.listedAt, ttl) : undefined;
-    await Promise.all([backend.add(job), index]);
+    await backend.add(job);
   } catch (error) {
-    if (idempotencyKey) await redis!.del(idempotencyKey).catch(() => undefined);
+    if (claimed) await redis!.del(claimed).catch(() => undefined);
     throw error;
   }
   return undefined;
@@ -80,28 +70,25 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   const listedAt = performance.timeOrigin + performance.now();
   const id: string = randomUUID();
   const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext() };
+  const delay = task.options.delay ?? 0;
+  const sub = envelope.context.claims?.sub;
   const job: TaskJob = {
     id,
     name: task.name,
     queue: task.options.queue ?? config.async.queue,
     data: sealEnvelope(envelope, envelopeKeysFor(config), { encrypt: config.async.encrypt }),
-    delay: task.options.delay ?? 0,
+    delay,
     attempts: task.options.attempts ?? config.async.attempts,
     backoff: task.options.backoff ?? config.async.backoff,
+    // Listed for its owner (task resources) until its retention ends, which starts when the task does.
+    index: typeof sub === 'string' && sub.length > 0 ? { owner: sub, at: listedAt, ttlSeconds: config.async.keep_finished + Math.ceil(delay / 1000) } : undefined,
   };
   const logger = getLogger();
-  const sub = envelope.context.claims?.sub;
-  const owner = typeof sub === 'string' && sub.length > 0 ? sub : undefined;
   let refId = id;
   try {
     const existing = await withTimeout(
       // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
-      addOnce(getTaskBackend(() => createBullmqBackend(config, logger)), job, {
-        config,
-        owner,
-        idempotencyKey: currentContext()?.idempotencyKey,
-        listedAt,
-      }),
+      addOnce(getTaskBackend(() => createBullmqBackend(config, logger)), job, config, currentContext()?.idempotencyKey),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );

@@ -2,6 +2,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SealedEnvelope } from './envelope';
+import type { OwnerIndexEntry } from './task-owner-index';
 
 /** One job to add. */
 export interface TaskJob {
@@ -16,6 +17,8 @@ export interface TaskJob {
   delay: number;
   attempts: number;
   backoff: { type: 'exponential' | 'fixed'; delay: number };
+  /** List the task under its owner (`GET /tasks`), written with the job; absent for a caller without a `sub`. */
+  index?: OwnerIndexEntry;
 }
 
 /** Where enqueued tasks go. */

@@ -51,6 +51,13 @@ function indexing(redis: Redis): IndexingRedis {
   return redis as IndexingRedis;
 }
 
+/** Where a task is listed: its owner, when it was enqueued (epoch ms), and how long the listing lives at least. */
+export interface OwnerIndexEntry {
+  owner: string;
+  at: number;
+  ttlSeconds: number;
+}
+
 /**
  * Index a task under its owner. The set lives at least `ttlSeconds` more (a later task with a shorter
  * retention does not shorten it); ids of jobs gone since (retention) are dropped when listed.
