@@ -1,15 +1,18 @@
-// Enqueuing in-process against the real Redis: the caller's task list keeps the order of the calls.
+// Enqueuing in-process against the real Redis: the job BullMQ stores carries pym's options, the caller's task list
+// keeps the order of the calls, and a delayed task makes the enqueuing process wake Redis up when it is due.
 import { randomUUID } from 'node:crypto';
-import { asyncTask, taskRef } from '@pym/framework';
+import { asyncTask, taskRef, type PymConfig } from '@pym/framework';
 import { runWithContext } from '../../src/context/request-context';
+import { getTaskBackend } from '../../src/tasks/task-backend';
 import { ownerTaskIds } from '../../src/tasks/task-owner-index';
 import { createTaskFixture, enqueueAsScript, stopEnqueuingAsScript, type TaskFixture } from './tasks-harness';
 
 let fixture: TaskFixture;
+let config: PymConfig;
 
 beforeAll(() => {
   fixture = createTaskFixture();
-  enqueueAsScript(fixture);
+  config = enqueueAsScript(fixture);
 });
 
 afterAll(async () => {
@@ -20,7 +23,39 @@ afterAll(async () => {
 class Listed {
   @asyncTask({ name: `Listed.touch-${randomUUID()}` })
   static async touch(_n: number): Promise<void> {}
+
+  @asyncTask({ name: `Listed.later-${randomUUID()}`, delay: 300 })
+  static async later(): Promise<void> {}
 }
+
+test('the stored job has its id, name and pym\'s options: attempts, backoff, retention of finished jobs', async () => {
+  const ref = await taskRef(Listed.touch(1));
+  const job = await fixture.queue().getJob(ref.id);
+  expect(job).toMatchObject({ id: ref.id, name: ref.name });
+  const keep = { age: config.async.keep_finished };
+  expect(job!.opts).toMatchObject({ attempts: config.async.attempts, backoff: config.async.backoff, removeOnComplete: keep, removeOnFail: keep });
+  expect(await job!.getState()).toBe('waiting');
+});
+
+test('a delayed task: the enqueuing process sends Redis a PING once it is due (waking up a worker blocked on it)', async () => {
+  const producer = getTaskBackend().bullmq!.redis;
+  await taskRef(Listed.touch(0)); // the producer is connected
+  const listed = String(await fixture.redis.client('LIST', 'ID', String(await producer.client('ID'))));
+  const address = /\baddr=(\S+)/.exec(listed)![1];
+  const monitor = await fixture.redis.monitor(); // every command Redis runs, with when it ran it
+  try {
+    const pinged = new Promise<number>((resolve) => {
+      monitor.on('monitor', (time: string, args: string[], source: string) => {
+        if (source === address && args[0]?.toLowerCase() === 'ping') resolve(Number(time) * 1000);
+      });
+    });
+    const ref = await taskRef(Listed.later());
+    const job = await fixture.queue().getJob(ref.id);
+    expect(await pinged).toBeGreaterThanOrEqual(job!.timestamp + job!.delay);
+  } finally {
+    monitor.disconnect();
+  }
+});
 
 test('tasks started together (within one millisecond) are listed in call order, newest first', async () => {
   const owner = `user-${randomUUID()}`;
