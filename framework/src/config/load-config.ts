@@ -36,6 +36,8 @@ export interface LoadConfigOptions {
 }
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** The environments in which `debug: true` may put internal messages and stacks in error bodies. */
+const DEBUG_ENVS = ['dev', 'test'];
 const COMMAND_LINE = 'command line';
 
 /**
@@ -77,6 +79,14 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
     ...(overlay && hasPath(overlay, p.path) ? { source: overlayFile } : {}),
   }));
   const overridden = validateOverrides(options.overrides ?? {}, problems);
+  const debug = overridden.debug ?? (parsed.success ? (parsed.data as ConfigFile).debug : false);
+  if (debug && !DEBUG_ENVS.includes(env)) {
+    problems.push({
+      key: 'debug',
+      message: `true puts internal messages and stack traces in error bodies, which only PYM_ENV ${DEBUG_ENVS.join(' or ')} may do (this is "${env}"): set debug: false, or set it in ${path.basename(overlayPath(file, 'dev'))} only`,
+      ...(overridden.debug !== undefined ? { source: 'command line' } : overlay && hasPath(overlay, ['debug']) ? { source: overlayFile } : {}),
+    });
+  }
 
   const secretValues = [...secrets.secretValues];
   if (problems.length > 0) {

@@ -104,6 +104,32 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('debug: true (internal messages and stacks in error bodies)', () => {
+    const withDebug = (files: Record<string, string>) => tempService({ 'pym-config.yaml': 'name: a\n', ...files });
+
+    it('loads in dev and test', () => {
+      const dir = withDebug({ 'pym-config.yaml': 'name: a\ndebug: true\n' });
+      expect(loadConfig({ cwd: dir, environment: {} }).debug).toBe(true);
+      expect(loadConfig({ cwd: dir, env: 'test', environment: {} }).debug).toBe(true);
+    });
+
+    it('is refused in any other environment, naming the key, the environment and the fix', () => {
+      const dir = withDebug({ 'pym-config.yaml': 'name: a\ndebug: true\n' });
+      const err = configErrorOf(() => loadConfig({ cwd: dir, environment: { PYM_ENV: 'staging' } }));
+      expect(err.problems).toEqual([{ key: 'debug', message: expect.stringContaining('(this is "staging")') }]);
+      expect(err.message).toContain(path.join(dir, 'pym-config.yaml'));
+      expect(err.message).toContain('set debug: false, or set it in pym-config.dev.yaml only');
+    });
+
+    it('names the overlay or the command line when the value comes from there', () => {
+      const dir = withDebug({ 'pym-config.prod.yaml': 'debug: true\n' });
+      const fromOverlay = configErrorOf(() => loadConfig({ cwd: dir, env: 'prod', environment: {} }));
+      expect(fromOverlay.problems).toEqual([{ key: 'debug', message: expect.any(String), source: path.join(dir, 'pym-config.prod.yaml') }]);
+      const fromOverride = configErrorOf(() => loadConfig({ cwd: dir, env: 'live', overrides: { debug: true }, environment: {} }));
+      expect(fromOverride.problems).toEqual([{ key: 'debug', message: expect.any(String), source: 'command line' }]);
+    });
+  });
+
   describe('overrides', () => {
     it('apply port and host over the file', () => {
       const config = loadConfig({ cwd: fixture('full'), overrides: { port: 1234, host: '::1' }, environment: {} });
