@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>/framework/test', '<rootDir>/example-service/test'],
   testMatch: ['**/*.test.ts'],
   // Type checking happens once in `pretest` (tsc -p tsconfig.test.json); ts-jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }] },
   moduleNameMapper: { '^@pym/framework$': '<rootDir>/framework/src/index.ts' },
   maxWorkers: 2,
   // Every test file loads its own copy of the framework and its dependencies, so a worker's heap grows to
