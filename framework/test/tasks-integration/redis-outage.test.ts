@@ -1,32 +1,9 @@
 // Redis going away under a running service: enqueue answers 503 fast, the rest still serves, and it recovers by itself.
-import { spawn, type ChildProcess } from 'node:child_process';
-import readline from 'node:readline';
 import type { PymProcess } from '../helpers/spawn-pym';
-import { MAIN_REDIS_URL, createTaskFixture, freePort, post, startService, tokenFor, uniqueTag, type TaskFixture } from './tasks-harness';
+import { MAIN_REDIS_URL, createTaskFixture, freePort, post, startRedisServer, startService, tokenFor, uniqueTag, type RedisServer, type TaskFixture } from './tasks-harness';
 
 // Spawning pym processes takes seconds, more on a loaded machine.
 jest.setTimeout(60_000);
-
-/** A private redis-server (no persistence), resolved once it accepts connections. */
-interface RedisServer {
-  child: ChildProcess;
-  exited: Promise<unknown>;
-}
-
-function startRedisServer(port: number): Promise<RedisServer> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (line.includes('Ready to accept connections')) resolve({ child, exited });
-    });
-    void exited.then((code) => reject(new Error(`redis-server on port ${port} exited (${String(code)}) before it was ready`)));
-  });
-}
-
 
 let port: number;
 let redisServer: RedisServer;

@@ -1,10 +1,11 @@
 // Harness of the task integration tests: a per-file copy of the tasks fixture config, pym processes, Redis and BullMQ helpers.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import yaml from 'js-yaml';
@@ -268,6 +269,27 @@ export async function killAll(processes: readonly { child: ChildProcess; exited:
       await exited;
     }),
   );
+}
+
+/** A private redis-server (no persistence), resolved once it accepts connections. */
+export interface RedisServer {
+  child: ChildProcess;
+  exited: Promise<unknown>;
+}
+
+/** Start a private redis-server on `port` (for a test that stops, pauses or breaks its Redis). */
+export function startRedisServer(port: number): Promise<RedisServer> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (line.includes('Ready to accept connections')) resolve({ child, exited });
+    });
+    void exited.then((code) => reject(new Error(`redis-server on port ${port} exited (${String(code)}) before it was ready`)));
+  });
 }
 
 /** A TCP port nothing listens on right now. */
