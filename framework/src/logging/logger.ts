@@ -33,6 +33,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       base: options.base ?? {},
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+      serializers: { err: serializeError },
       mixin() {
         const context = currentContext();
         return context ? { requestId: context.requestId } : {};
@@ -43,6 +44,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     stream,
   );
+}
+
+/**
+ * pino's error serializer, keeping only the name of a failed Redis command: ioredis puts the whole command on
+ * its errors, and the arguments hold job data (a task's arguments, unless envelopes are encrypted) and, for a
+ * script, its whole source.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  if (typeof serialized !== 'object' || serialized === null || !('command' in serialized)) return serialized;
+  const { command, ...rest } = serialized as { command?: { name?: unknown } };
+  return { ...rest, command: { name: command?.name } };
 }
 
 let processLogger: Logger | undefined;
