@@ -108,5 +108,7 @@ export async function readCancelMarker(redis: Redis, prefix: string, id: string)
 export async function claimIdempotencyKey(redis: Redis, key: string, id: string, ttlSeconds: number): Promise<string | undefined> {
   const claimed = await redis.set(key, id, 'EX', ttlSeconds, 'NX');
   if (claimed === 'OK') return undefined;
-  return (await redis.get(key)) ?? undefined;
+  const holder = (await redis.get(key)) ?? undefined;
+  // Our own id: this claim ran before, its reply lost with a dropped connection, and ioredis sent it again.
+  return holder === id ? undefined : holder;
 }

@@ -47,3 +47,10 @@ test('an idempotency key is claimed once; later claims resolve to the first id',
   expect(await claimIdempotencyKey(redis, key, 'second', 60)).toBe('first');
   expect(await redis.ttl(key)).toBeGreaterThan(0);
 });
+
+test('a claim sent again with the same id (ioredis re-sends a command whose reply a dropped connection lost) is still a claim', async () => {
+  const key = taskKeys.idempotency(prefix, 'ada', 'Orders.place', 'k-resent');
+  expect(await claimIdempotencyKey(redis, key, 'first', 60)).toBeUndefined();
+  // Before: "first" came back as an existing task, so the enqueue added nothing and answered with a task that never existed.
+  expect(await claimIdempotencyKey(redis, key, 'first', 60)).toBeUndefined();
+});
