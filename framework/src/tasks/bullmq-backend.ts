@@ -33,7 +33,11 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
       // (a listing skips an entry whose job is not there yet, and drops it once old: its add failed).
       const client = await queue.getBackend().client;
       const adding = added.addJob(client);
-      const listing = job.index && indexTask(redis, config.async.prefix, job.index.owner, job.id, job.index.at, job.index.ttlSeconds);
+      // A listing that fails does not fail the call: the task exists (answering 503 would have the client start it
+      // again); it is reachable by its id, only missing from GET /tasks.
+      const listing = job.index && indexTask(redis, config.async.prefix, job.index.owner, job.id, job.index.at, job.index.ttlSeconds).catch((error: Error) => {
+        logger.warn({ task: job.name, jobId: job.id, err: { message: error.message } }, 'task added but not listed for its owner (GET /tasks)');
+      });
       await Promise.all([adding, listing]);
       if (job.delay > 0) wakeups.schedule(added.timestamp + added.delay); // BullMQ's own due time
     },
