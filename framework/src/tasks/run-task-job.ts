@@ -137,8 +137,17 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
         deps.logger,
       );
     }
-    if (unrecoverable) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
-    throw thrown instanceof Error ? thrown : error;
+    if (!deps.config.async.encrypt) {
+      if (unrecoverable) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
+      throw thrown instanceof Error ? thrown : error;
+    }
+    // BullMQ keeps the error's message and stack on the job (failedReason, stacktrace), readable in Redis: with
+    // encrypted envelopes, only the code and error id, since a message may quote the task's arguments (the log line
+    // above has it all, under the same error_id).
+    const reason = `${error.code} (error_id ${errorId})`;
+    const kept = unrecoverable ? new UnrecoverableError(reason) : new Error(reason);
+    kept.stack = `${kept.name}: ${reason}`;
+    throw kept;
   } finally {
     cancellation.release();
   }
