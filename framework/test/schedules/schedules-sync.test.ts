@@ -94,8 +94,13 @@ test('sync declares each schedule as a pym: job scheduler whose runs carry a sea
   // sealed template under a made-up run id), without running them.
   const withoutIt = configWith({ schedules: { nightly: { task: 'Beat.tick', cron: '0 3 * * *', tz: 'Europe/Paris' } } });
   setConfig(withoutIt);
-  const refused = runTaskJob({ id: 'repeat:pym:every-hour:2', name: 'Beat.tick', data: template.data, attemptsMade: 0, opts: { attempts: 1 } }, { config: withoutIt, logger });
-  await expect(refused).rejects.toThrow(/TASK_ENVELOPE_REJECTED: .*schedule pym:every-hour, which this service does not declare/);
+  const reports: { message: string }[] = [];
+  const refused = runTaskJob(
+    { id: 'repeat:pym:every-hour:2', name: 'Beat.tick', data: template.data, attemptsMade: 0, opts: { attempts: 1 } },
+    { config: withoutIt, logger, reportError: (report) => void reports.push(report) },
+  );
+  await expect(refused).rejects.toThrow(/^TASK_ENVELOPE_REJECTED \(error_id /); // what BullMQ keeps: code and error id
+  expect(reports).toEqual([expect.objectContaining({ message: expect.stringMatching(/schedule pym:every-hour, which this service does not declare/) })]);
   expect(await fixture.redis.llen(fixture.key('beat'))).toBe(0);
 });
 
