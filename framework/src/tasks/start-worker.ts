@@ -15,7 +15,7 @@ import { syncGlobalConcurrency } from './global-concurrency';
 import { loadTaskModules } from './load-task-modules';
 import { openRedis } from './redis-connection';
 import { runTaskJob } from './run-task-job';
-import { syncSchedules } from './schedules';
+import { resolveSchedules, syncSchedules } from './schedules';
 import { listenForCancels } from './task-cancel';
 import { closeTaskBackend, setTaskBackendFactory } from './task-backend';
 import { listTasks } from './task-registry';
@@ -63,30 +63,51 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   registerApiModels(apis, config.srcDir);
   resolveHandlers(listOperations(apis), config.srcDir);
   loadTaskModules(config);
+  // Every startup error before the first job is taken: a worker that died after taking some would leave them
+  // active until stalled-job recovery (and fail them for good once stalled twice, unreported).
+  resolveSchedules(config);
   const hooks = { ...loadServiceHooks(config), ...options };
   setTaskBackendFactory(() => createBullmqBackend(config, logger));
   const cancels = listenForCancels(config.async.redis_url, config.async.prefix, logger);
 
   const names = queueNames(config);
-  // Queue-wide limits first, so that no worker takes a job under a stale one.
-  await syncGlobalConcurrency(config, names, logger);
   // A queue's own setting, else --concurrency, else async.concurrency.
   const concurrencyOf = (queue: string) => config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency;
-  const workers = names.map((queue) => {
+  const connections = names.map(() => openRedis(config.async.redis_url, 'worker', logger));
+  const workers = names.map((queue, index) => {
     const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, reportError: hooks.reportError, cancels }), {
-      connection: openRedis(config.async.redis_url, 'worker', logger),
+      connection: connections[index],
       prefix: config.async.prefix,
       concurrency: concurrencyOf(queue),
       lockDuration: config.async.lock_duration,
       stalledInterval: config.async.lock_duration,
+      autorun: false, // started once the queue-wide limits and the schedules are in place
     });
     worker.on('error', (error) => logger.warn({ queue, err: { message: error.message } }, 'worker error'));
     return worker;
   });
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  await syncSchedules({ config, logger, queues: workers.map((worker) => worker.name) });
+  // BullMQ does not close a connection it was given: they are closed here, after their workers.
+  const release = async (force: boolean) => {
+    await Promise.all(workers.map((worker) => worker.close(force)));
+    for (const connection of connections) connection.disconnect();
+    await closeTaskBackend();
+    await cancels.close();
+  };
+  try {
+    // Queue-wide limits first, so that no worker takes a job under a stale one.
+    await syncGlobalConcurrency(config, names, logger);
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+    await syncSchedules({ config, logger, queues: workers.map((worker) => worker.name) });
+  } catch (error) {
+    await release(true);
+    throw error;
+  }
+  for (const worker of workers) {
+    worker.run().catch((error: Error) => logger.error({ queue: worker.name, err: { message: error.message } }, 'worker stopped consuming'));
+  }
 
-  const close = async () => {
+  let closing: Promise<{ clean: boolean }> | undefined;
+  const stop = async () => {
     let timer: NodeJS.Timeout | undefined;
     // Stop taking jobs and wait for the active ones (pause, not close: BullMQ's close(true) after a close()
     // only waits for that first close, so a worker could not give up on a task that outlasts the timeout).
@@ -100,11 +121,11 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     const clean = await Promise.race([graceful, deadline]);
     clearTimeout(timer);
     // Forced: the locks of tasks still running are no longer renewed, so they expire and another worker runs them.
-    await Promise.all(workers.map((worker) => worker.close(!clean)));
-    await closeTaskBackend();
-    await cancels.close();
+    await release(!clean);
     return { clean };
   };
+  // Once: a second close (a second signal) waits for the first, whose deadline still holds.
+  const close = () => (closing ??= stop());
   const queues = workers.map((worker) => worker.name);
   const concurrency = Object.fromEntries(queues.map((queue) => [queue, concurrencyOf(queue)]));
   return { queues, concurrency, tasks: listTasks().map((task) => task.name), close };

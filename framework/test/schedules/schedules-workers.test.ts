@@ -101,9 +101,15 @@ test('two workers and an every-1 s schedule for 5 s: 4 to 6 runs, no tick run tw
   expect(delayed.map((job) => job.name)).toEqual(['other-tool']);
 });
 
-test('a worker whose config schedules an unknown task exits non-zero with one line naming it (and a did-you-mean)', async () => {
+test('a worker whose config schedules an unknown task exits non-zero with one line naming it (and a did-you-mean), before taking any job', async () => {
   const configPath = fixture.writeConfig({ schedules: { nightly: { task: 'Beat.tik', cron: '0 3 * * *' } } });
+  await killAll(workers); // no other worker may take the job below
+  workers = [];
+  const waiting = await fixture.queue().add('Beat.tick', {}); // a job it would take: it must still be waiting
   const { code, stderr } = await runPym(['worker', '--config', configPath], { cwd: FIXTURE_DIR, env: { PYM_ENV: 'test', PYM_CONFIG: undefined } });
   expect(code).toBe(1);
   expect(stderr.trim()).toBe(`pym worker: ${configPath}: schedules.nightly.task: no task is named "Beat.tik"; did you mean "Beat.tick"?`);
+  // Before: it took jobs first and died with them active, left to stalled-job recovery (failed for good once stalled twice).
+  expect(await waiting.getState()).toBe('waiting');
+  await waiting.remove();
 });

@@ -1,6 +1,6 @@
 // Worker processes dying and stopping: a SIGKILLed task is finished by another worker (unless cancelled meanwhile),
 // SIGTERM waits; plus enqueue from a script.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +37,11 @@ beforeAll(async () => {
   enqueueAsScript(fixture);
 });
 
+/** Script processes a test started: killed at the end in case one never exited (the failure they test for). */
+const scripts: ChildProcess[] = [];
+
 afterAll(async () => {
+  for (const script of scripts) if (script.exitCode === null && script.signalCode === null) script.kill('SIGKILL');
   await stopEnqueuingAsScript();
   await killAll(workers);
   await fixture?.close();
@@ -81,6 +85,25 @@ test('a real script process loads the config by itself on its first call, and ex
   expect(report).toMatchObject({ userId: null, requestId: '' });
 });
 
+test('startWorker() in a program: once close() resolved, the process exits by itself (its connections closed)', async () => {
+  const script = path.join(FIXTURE_DIR, 'scripts', 'worker-start-close.ts');
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], {
+    cwd: FIXTURE_DIR,
+    env: { ...process.env, PYM_CONFIG: fixture.configPath, PYM_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  scripts.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Before: each queue's main connection stayed open after close(), and the process never exited.
+  const [code] = (await once(child, 'exit')) as [number | null];
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  expect(stdout).toMatch(/started .*tasks/);
+  expect(stdout).toContain('closed true');
+});
+
 test('a worker SIGKILLed in the middle of a task: another worker runs it to completion, once', async () => {
   const tag = uniqueTag('killed');
   const ref = await taskRef(Probe.hold(tag));
@@ -118,7 +141,7 @@ test('SIGTERM with a task running: the task completes, then the worker exits wit
   expect(JSON.parse(await worker.waitForLine((line) => line.includes('"msg":"stopped"')))).toMatchObject({ clean: true });
 });
 
-test('SIGTERM with a task running past async.shutdown_timeout: the worker exits anyway, and another worker runs the task, once', async () => {
+test('SIGINT then SIGTERM (Ctrl-C on pym start, then its supervisor) with a task running past async.shutdown_timeout: the worker exits anyway, and another worker runs the task, once', async () => {
   await killAll(workers); // one worker at a time: the one stopped, then its successor
   const impatient = { ...fixture, configPath: fixture.configPath.replace(/\.yaml$/, '.impatient.yaml') };
   const config = yaml.load(fs.readFileSync(fixture.configPath, 'utf8')) as { async: Record<string, unknown> };
@@ -128,8 +151,11 @@ test('SIGTERM with a task running past async.shutdown_timeout: the worker exits 
   const ref = await taskRef(Probe.hold(tag));
   expect((await fixture.nextRecord<{ pid: number }>('started', tag)).pid).toBe(stopped.pid);
 
-  stopped.child.kill('SIGTERM');
+  stopped.child.kill('SIGINT');
+  await stopped.waitForLine((line) => line.includes('SIGINT: worker finishing active tasks'));
+  stopped.child.kill('SIGTERM'); // before: a second stop, which waited for the task without a deadline
   expect(await stopped.exited).toBe(0); // the task is still held: it did not wait for it beyond 1 s
+  await stopped.waitForLine((line) => line.includes('SIGTERM: already stopping'));
   expect(JSON.parse(await stopped.waitForLine((line) => line.includes('"msg":"stopped"')))).toMatchObject({ clean: false });
   // Left running, not ended: no attempt made, still active (its lock held until it expires).
   const left = await fixture.job(ref.id);
