@@ -1,5 +1,6 @@
 // Error reports: what the `reportError` hook receives, and a caller that can never break a response.
 import type { Logger } from 'pino';
+import { forgetRedisCommandArgs } from './forget-redis-command-args';
 import type { PymError } from './pym-error';
 
 /** One reported error (every 5xx of an endpoint, every failure of a task). */
@@ -28,6 +29,9 @@ export type ErrorReporter = (report: ErrorReport) => void | Promise<void>;
  */
 export function reportSafely(reporter: ErrorReporter | undefined, report: ErrorReport, logger: Logger): void {
   if (!reporter) return;
+  // The hook usually ships the report out (Sentry…): no Redis password or job data with it.
+  forgetRedisCommandArgs(report.error);
+  forgetRedisCommandArgs(report.cause);
   const onFailure = (failure: unknown): void => {
     logger.warn({ errorId: report.errorId, err: failure }, 'reportError hook failed');
   };

@@ -2,6 +2,7 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { currentContext } from '../context/request-context';
+import { forgetRedisCommandArgs } from '../errors/forget-redis-command-args';
 import { REDACTED_PATHS, createLineScrubber } from './redact';
 
 export type { Logger } from 'pino';
@@ -46,16 +47,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
-/**
- * pino's error serializer, keeping only the name of a failed Redis command: ioredis puts the whole command on
- * its errors, and the arguments hold job data (a task's arguments, unless envelopes are encrypted) and, for a
- * script, its whole source.
- */
+/** pino's error serializer, after dropping the arguments of any Redis command attached to the error (or its causes). */
 function serializeError(error: unknown): unknown {
-  const serialized = pino.stdSerializers.err(error as Error) as unknown;
-  if (typeof serialized !== 'object' || serialized === null || !('command' in serialized)) return serialized;
-  const { command, ...rest } = serialized as { command?: { name?: unknown } };
-  return { ...rest, command: { name: command?.name } };
+  forgetRedisCommandArgs(error);
+  return pino.stdSerializers.err(error as Error);
 }
 
 let processLogger: Logger | undefined;

@@ -35,6 +35,17 @@ test("a failed Redis command is logged with the error and the command's name, ne
   expect(JSON.parse(lines[0]!).err).toMatchObject({ message: expect.stringContaining('WRONGTYPE'), command: { name: 'hset' } });
 });
 
+test('the same inside errors it aggregates and error-valued fields (which pino serializes too)', async () => {
+  const key = `pym-test-logger-${randomUUID()}`;
+  await redis.set(key, 'a string', 'EX', 60);
+  const failures = await Promise.all(['a', 'b'].map((field) => redis.hset(key, field, `user-data-${field}-91c2`).then(() => undefined, (error: Error) => error)));
+  await redis.del(key);
+  const { logger, lines } = capture();
+  logger.error({ err: Object.assign(new AggregateError([failures[0]], 'both failed'), { second: failures[1] }) }, 'batch failed');
+  expect(lines[0]).not.toContain('user-data-');
+  expect(JSON.parse(lines[0]!).err).toMatchObject({ aggregateErrors: [{ command: { name: 'hset' } }], second: { command: { name: 'hset' } } });
+});
+
 test('any other error keeps what pino shows of it: type, message, stack and its own fields', () => {
   const { logger, lines } = capture();
   logger.warn({ err: Object.assign(new RangeError('out of range'), { code: 'E_RANGE' }) }, 'oops');
