@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
 import { loadConfig } from '../config/load-config';
 import { loadServiceHooks } from '../config/load-hooks';
+import { maskUrlPassword } from '../config/mask-config';
 import { createApp } from '../http/create-app';
 import { serve } from '../http/serve';
 import { isRedisReachable } from '../tasks/check-redis';
@@ -32,20 +33,16 @@ async function checkTaskQueue(config: PymConfig, logger: Logger): Promise<boolea
   if (!config.with_async && listTasks().length === 0) return true;
   if (await isRedisReachable(config.async.redis_url)) return true;
   if (config.env !== 'dev') {
-    throw new CliError(`Redis is unreachable at ${redactUrl(config.async.redis_url)} (async.redis_url in ${config.file})`, [
+    throw new CliError(`Redis is unreachable at ${maskUrlPassword(config.async.redis_url)} (async.redis_url in ${config.file})`, [
       'start Redis, or fix async.redis_url; only PYM_ENV=dev may run without it',
     ]);
   }
   logger.warn(
-    { redis: redactUrl(config.async.redis_url) },
+    { redis: maskUrlPassword(config.async.redis_url) },
     'Redis is unreachable: DEV MODE runs tasks inside this process (sealed envelopes, no persistence, no workers)',
   );
   setTaskBackend(createInProcessBackend(config, logger, loadServiceHooks(config).reportError));
   return false;
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:********@');
 }
 
 /** Start the HTTP server; resolves once it listens (the process then lives until a signal). */

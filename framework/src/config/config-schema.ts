@@ -11,10 +11,24 @@ const backoffSchema = z.strictObject({
   delay: z.number().int().min(0).default(1000),
 });
 
+/** A URL ioredis can connect to: redis:// or rediss:// (TLS). */
+function isRedisUrl(value: string): boolean {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** The `async` section: Redis and task queue settings (used by @asyncTask and `pym worker`). */
 export const asyncSectionSchema = z.strictObject({
   /** Redis connection URL. @defaultValue `redis://127.0.0.1:6379` */
-  redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
+  redis_url: z
+    .string()
+    .min(1)
+    // The value is never quoted back: an unparseable URL's password is not known, so it could not be masked.
+    .refine(isRedisUrl, 'must be a redis:// or rediss:// URL; percent-encode "@", ":", "/", "?" and "#" in a user name or password')
+    .default('redis://127.0.0.1:6379'),
   /** Prefix of every BullMQ key of this service. @defaultValue `pym` */
   prefix: z.string().min(1).default('pym'),
   /** Name of the default queue. @defaultValue `tasks` */

@@ -96,7 +96,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
   }
 
   const data: ConfigFile = { ...(parsed.data as ConfigFile), ...overridden };
-  for (const secret of [data.jwt_secret, data.async.seal_secret, urlPassword(data.async.redis_url)]) {
+  for (const secret of [data.jwt_secret, data.async.seal_secret, ...urlPasswords(data.async.redis_url)]) {
     if (secret && !secretValues.includes(secret)) secretValues.push(secret);
   }
   const root = path.dirname(file);
@@ -182,10 +182,12 @@ function scrub(problems: ConfigProblem[], secrets: readonly string[]): ConfigPro
 }
 
 /** The password part of a URL like `redis://user:password@host`, if any. */
-function urlPassword(url: string): string | undefined {
+function urlPasswords(url: string): string[] {
   try {
-    return decodeURIComponent(new URL(url).password) || undefined;
+    const parsed = new URL(url);
+    // ioredis reads a password from the user info, or from a `password` query parameter.
+    return [decodeURIComponent(parsed.password), parsed.searchParams.get('password') ?? ''].filter((password) => password !== '');
   } catch {
-    return undefined;
+    return [];
   }
 }

@@ -32,9 +32,14 @@ export function maskConfig(config: PymConfig, options: MaskConfigOptions = {}): 
   return masked;
 }
 
-/** `redis://user:pass@host:6379` → `redis://user:********@host:6379`; URLs without a password unchanged. */
+/**
+ * `redis://user:pass@host:6379` → `redis://user:********@host:6379`, and the same for a `password` query parameter
+ * (ioredis reads either); URLs without a password unchanged.
+ */
 export function maskUrlPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]+@/i, `$1${MASK}@`);
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]+@/i, `$1${MASK}@`)
+    .replace(/([?&]password=)[^&#]*/i, `$1${MASK}`);
 }
 
 function maskValue(value: unknown, secrets: readonly string[]): unknown {

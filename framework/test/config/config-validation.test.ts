@@ -12,6 +12,19 @@ function problemsOf(dir: string): Record<string, string> {
 }
 
 describe('config validation', () => {
+  it('refuses a redis_url that does not parse, without quoting it (its password could not be masked)', () => {
+    const dir = tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: "redis://svc:Pa?ss#Word-6d1@127.0.0.1:6379"\n' });
+    const err = configErrorOf(() => loadConfig({ cwd: dir, environment: {} }));
+    expect(err.problems).toEqual([{ key: 'async.redis_url', message: expect.stringContaining('must be a redis:// or rediss:// URL; percent-encode') }]);
+    expect(err.message).not.toContain('Word-6d1');
+    expect(problemsOf(tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: "http://127.0.0.1:6379"\n' }))['async.redis_url']).toContain('redis://');
+  });
+
+  it('treats a password given as a redis_url query parameter as a secret (scrubbed from logs)', () => {
+    const dir = tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: "redis://127.0.0.1:6379/0?password=qp-secret-0b7"\n' });
+    expect(loadConfig({ cwd: dir, environment: {} }).secretValues).toContain('qp-secret-0b7');
+  });
+
   it('reports unknown keys with a did-you-mean, at the top level and nested', () => {
     const problems = problemsOf(fixture('typos'));
     expect(problems['prot']).toBe('unknown key; did you mean "port"?');

@@ -54,6 +54,11 @@ describe('maskUrlPassword', () => {
     expect(maskUrlPassword('redis://u@h:1')).toBe('redis://u@h:1');
     expect(maskUrlPassword('redis://h:6379/0')).toBe('redis://h:6379/0');
   });
+
+  it('masks a password given as a query parameter (ioredis reads it there too)', () => {
+    expect(maskUrlPassword('redis://h:6379/0?password=qp-secret&db=2')).toBe(`redis://h:6379/0?password=${MASK}&db=2`);
+    expect(maskUrlPassword('redis://u:pw@h:1/?family=6&password=x')).toBe(`redis://u:${MASK}@h:1/?family=6&password=${MASK}`);
+  });
 });
 
 describe('getConfigValue', () => {
