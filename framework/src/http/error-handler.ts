@@ -61,20 +61,28 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
       req.socket.destroy();
       return;
     }
-    let body: unknown;
+    // Nothing below may throw: Express's own handler would answer with an HTML page holding the stack.
+    let text: string;
     try {
-      body = format(error, { errorId, debug: options.debug });
+      text = JSON.stringify(format(error, { errorId, debug: options.debug }));
     } catch (formatFailure) {
+      // A hook that throws, or returns what JSON cannot hold (a BigInt, a cycle).
       options.logger.warn({ errorId, err: formatFailure }, 'formatError hook failed; using the default format');
-      body = defaultFormatError(error, { errorId, debug: options.debug });
+      text = JSON.stringify(defaultFormatError(error, { errorId, debug: options.debug }));
     }
     res.status(error.status);
-    for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(error.headers ?? {})) {
+      try {
+        res.setHeader(name, value);
+      } catch (headerFailure) {
+        options.logger.warn({ errorId, code: error.code, header: name, err: { message: (headerFailure as Error).message } }, 'error header not sent: invalid');
+      }
+    }
     if (error.status === 401) {
       const missing = error.code === 'AUTHORIZATION_HEADER_MISSING';
       res.setHeader('WWW-Authenticate', missing ? 'Bearer' : 'Bearer error="invalid_token"');
     }
     // send(), not json(): the error shape is pym's, never validated against the service's response schemas.
-    res.type('application/json').send(JSON.stringify(body));
+    res.type('application/json').send(text);
   };
 }

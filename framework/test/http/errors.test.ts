@@ -147,4 +147,10 @@ describe('formatError hook', () => {
     expect(warning.err.message).toBe('formatter exploded');
     await expectPymError(get(app, '/ops/fail/conflict'), 409, 'ITEM_CONFLICT');
   });
+
+  test('a formatError whose body JSON cannot hold (a BigInt) falls back too: never Express\'s HTML page with the stack', async () => {
+    formatter = (err) => ({ code: err.code, count: 1n });
+    const response = await expectPymError(get(app, '/ops/fail/plain'), 500, 'SERVER_ERROR'); // JSON, pym's shape
+    await app.waitForLog((record) => record.msg.startsWith('formatError hook failed') && record.errorId === response.body.error_id);
+  });
 });
