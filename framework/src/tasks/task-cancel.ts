@@ -105,7 +105,9 @@ export function listenForCancels(redisUrl: string, prefix: string, logger: Logge
 
   return {
     track(jobId, { redelivered }) {
-      const job = new JobCancellation(() => running.delete(jobId));
+      // Forgotten only if still the tracked run: a job this worker took again (a stall) while its first run went on
+      // is tracked anew, and the first run's end must not untrack the second.
+      const job: JobCancellation = new JobCancellation(() => running.get(jobId) === job && running.delete(jobId));
       running.set(jobId, job);
       if (wasAnnounced(jobId)) job.cancel(cancelled());
       // Off the job's critical path: the task starts at once and is cancelled if the marker turns up.

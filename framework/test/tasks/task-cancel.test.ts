@@ -49,6 +49,17 @@ function announced(events: EventEmitter, jobId: string): Promise<void> {
 
 const marker = (id: string) => ({ id, name: 'T.task', owner: 'u', created_at: Date.now(), cancelled_at: Date.now(), removed: false });
 
+test('a job taken again while its first run goes on (a stall) stays cancellable once the first run ends', async () => {
+  const { listener, events } = await startListener();
+  const first = listener.track('job-twice', { redelivered: false });
+  const second = listener.track('job-twice', { redelivered: true });
+  first.release(); // before: this untracked the second run too, which then missed its cancel
+  const heard = announced(events, 'job-twice');
+  await publishCancel(redis, prefix, 'job-twice');
+  await heard; // the announcement is handled at once: a tracked run is aborted before onAnnounce's waiters resume
+  expect(second.aborted).toBe(true);
+});
+
 test('a running job is aborted when its cancel is announced', async () => {
   const { listener, events } = await startListener();
   const job = listener.track('job-running', { redelivered: false });
