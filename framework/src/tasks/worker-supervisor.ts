@@ -30,17 +30,35 @@ export function superviseWorkers(options: SuperviseOptions): SupervisedWorkers {
   const children = new Map<number, ChildProcess>();
   let stopping = false;
   const launch = (slot: number, failures: number) => {
-    const child = spawn(process.execPath, [PYM_BIN, 'worker', ...options.args], { stdio: ['ignore', 'inherit', 'inherit'] });
-    children.set(slot, child);
     const startedAt = Date.now();
-    options.logger.info({ slot, pid: child.pid }, 'worker process started');
-    child.once('exit', (code, signal) => {
+    let ended = false;
+    // Died, or never started (a failed spawn): restart it, once, with a backoff.
+    const restart = (details: Record<string, unknown>, message: string) => {
+      if (ended) return;
+      ended = true;
       if (stopping) return;
       const healthy = Date.now() - startedAt > 10_000;
       const attempt = healthy ? 0 : failures + 1;
       const backoff = Math.min(500 * 2 ** attempt, MAX_BACKOFF_MS);
-      options.logger.error({ slot, pid: child.pid, code, signal, restartInMs: backoff }, 'worker process died; restarting');
+      options.logger.error({ slot, ...details, restartInMs: backoff }, message);
       setTimeout(() => !stopping && launch(slot, attempt), backoff).unref();
+    };
+    const failedToStart = (error: Error) => restart({ err: { message: error.message } }, 'worker process failed to start; retrying');
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, [PYM_BIN, 'worker', ...options.args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (error) {
+      // Some spawn failures throw (E2BIG…): from a restart's timer, that would end the server process.
+      failedToStart(error as Error);
+      return;
+    }
+    children.set(slot, child);
+    options.logger.info({ slot, pid: child.pid }, 'worker process started');
+    child.once('exit', (code, signal) => restart({ pid: child.pid, code, signal }, 'worker process died; restarting'));
+    // Others are emitted (EAGAIN, EMFILE…): without a listener, that would throw in the server process too.
+    child.on('error', (error) => {
+      if (child.pid === undefined) failedToStart(error);
+      else options.logger.warn({ slot, pid: child.pid, err: { message: error.message } }, 'worker process error');
     });
   };
   for (let slot = 0; slot < options.count; slot++) launch(slot, 0);
@@ -52,7 +70,7 @@ export function superviseWorkers(options: SuperviseOptions): SupervisedWorkers {
         [...children.values()].map(
           (child) =>
             new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return resolve();
               const kill = setTimeout(() => child.kill('SIGKILL'), options.stopTimeout * 1000);
               child.once('exit', () => {
                 clearTimeout(kill);
