@@ -181,7 +181,7 @@ function scrub(problems: ConfigProblem[], secrets: readonly string[]): ConfigPro
   return problems.map((p) => ({ ...p, message: words.reduce((m, s) => m.split(s).join('********'), p.message) }));
 }
 
-/** The password part of a URL like `redis://user:password@host`, if any. */
+/** The passwords a Redis URL holds: its user info's (`redis://user:password@host`) and a `password` query parameter's. */
 function urlPasswords(url: string): string[] {
   try {
     const parsed = new URL(url);

@@ -63,7 +63,7 @@ export function superviseWorkers(options: SuperviseOptions): SupervisedWorkers {
   };
   for (let slot = 0; slot < options.count; slot++) launch(slot, 0);
   return {
-    pids: () => [...children.values()].filter((child) => child.exitCode === null).map((child) => child.pid!),
+    pids: () => [...children.values()].filter((child) => child.pid !== undefined && child.exitCode === null).map((child) => child.pid!),
     async stop() {
       stopping = true;
       await Promise.all(
