@@ -11,13 +11,13 @@ import { reportSafely, type ErrorReporter } from '../errors/report-error';
 import { toWire } from '../models/to-wire';
 import { registryModelCodec } from '../models/task-model-codec';
 import { deserializeArgs } from './deserialize-args';
-import { EnvelopeRejectedError, openEnvelope } from './envelope';
+import { EnvelopeRejectedError, openEnvelope, type TaskEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
 import { JobCancellation } from './job-cancellation';
 import { isDeclaredScheduler } from './schedules';
 import type { CancelListener } from './task-cancel';
-import { TaskEnvelopeRejected, TaskTimedOut } from './task-errors';
+import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskTimedOut } from './task-errors';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
 import { findTask } from './task-registry';
@@ -57,9 +57,16 @@ function progressOf(job: RunnableJob): TaskProgressState {
   return { ...initialProgress(), ...stored, error: undefined };
 }
 
-/** An error that must not be retried: the envelope was refused, the task threw a 4xx PymError, or failOnError gave up. */
+/** Failures that running the task again cannot change. */
+const FINAL_CODES = new Set([TaskFailed.code, TaskArgumentInvalid.code, TaskResultInvalid.code]);
+
+/**
+ * An error that must not be retried: the envelope was refused, the task threw a 4xx PymError, failOnError gave
+ * up, its arguments cannot be rebuilt here (a model's schema changed since the call), or it returned a value that
+ * cannot be stored (the work is done).
+ */
 function isUnrecoverable(error: PymError, refused: boolean): boolean {
-  return refused || error.status < 500 || error.code === TaskFailed.code;
+  return refused || error.status < 500 || FINAL_CODES.has(error.code);
 }
 
 /**
@@ -97,7 +104,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     userId = envelope.context.claims?.sub as string | undefined;
     requestId = envelope.context.requestId;
     const context = taskRequestContext(envelope.context, deps.config);
-    const args = deserializeArgs(envelope.args, registryModelCodec);
+    const args = rebuildArgs(envelope.args, jobId);
     if (cancellation.aborted) throw cancellation.reason;
     const running: JobContext = {
       jobId,
@@ -111,7 +118,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     const timeout = task.options.timeout;
     const result = await (timeout === undefined ? run : withTimeout(Promise.resolve(run), timeout, () => overrun(task.name, timeout, cancellation)));
     if (cancellation.aborted) throw cancellation.reason;
-    return toWire(result);
+    return resultOf(result, task.name);
   } catch (thrown) {
     if (cancellation.aborted && !(cancellation.reason instanceof TaskTimedOut)) {
       deps.logger.info({ task: { name: job.name, jobId, attempt, userId } }, `task ${job.name} cancelled`);
@@ -150,6 +157,24 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     throw kept;
   } finally {
     cancellation.release();
+  }
+}
+
+/** The job's arguments as the task takes them; one that cannot be rebuilt here fails the job for good. */
+function rebuildArgs(encoded: TaskEnvelope['args'], jobId: string): unknown[] {
+  try {
+    return deserializeArgs(encoded, registryModelCodec);
+  } catch (cause) {
+    throw new TaskArgumentInvalid(`Job ${jobId}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** The task's return value as stored for GET /tasks/{id}; one that cannot be stored fails the job, without a rerun. */
+function resultOf(value: unknown, taskName: string): unknown {
+  try {
+    return toWire(value);
+  } catch (cause) {
+    throw new TaskResultInvalid(`Task ${taskName} returned a value that cannot be stored: ${(cause as Error).message}`, { cause });
   }
 }
 

@@ -103,7 +103,14 @@ class Encoder {
   private encodeContainer(value: object, path: string, depth: number): Json {
     const model = this.codec.nameOf(value);
     if (model !== undefined) {
-      return { [TAG]: 'model', name: model, v: this.encode(this.codec.toJSON(value), path, depth) };
+      let data: unknown;
+      try {
+        data = this.codec.toJSON(value);
+      } catch (cause) {
+        // A field set to what its schema cannot hold (an unsafe int64, an invalid Date…).
+        return invalid(path, `a ${model} that cannot be serialized (${(cause as Error).message})`, false);
+      }
+      return { [TAG]: 'model', name: model, v: this.encode(data, path, depth) };
     }
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto === Array.prototype) {

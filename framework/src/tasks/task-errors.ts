@@ -1,4 +1,4 @@
-// The error codes of tasks: a bad argument at the call site, an unreachable queue, a refused envelope, an overrun.
+// The error codes of tasks: a bad argument or result, an unreachable queue, a refused envelope, an overrun.
 import { defineError } from '../errors/define-error';
 
 /**
@@ -15,6 +15,17 @@ export const TaskArgumentInvalid = defineError(
   'TASK_ARGUMENT_INVALID',
   500,
   'A task was called with an argument that cannot be sent to a worker',
+);
+
+/**
+ * A task returned a value that cannot be stored as its result (a BigInt beyond 2^53, an invalid Date…). The work is
+ * done: the job fails at once, without running the task again.
+ */
+export const TaskResultInvalid = defineError(
+  'TaskResultInvalid',
+  'TASK_RESULT_INVALID',
+  500,
+  'A task returned a value that cannot be stored as its result',
 );
 
 /** The task queue (Redis) could not be reached, so the task was not enqueued. Retryable, hence 503. */

@@ -5,6 +5,7 @@ import type { PymProcess } from '../helpers/spawn-pym';
 import { loadConfig } from '../../src/config/load-config';
 import { sealEnvelope, type SealedEnvelope, type TaskEnvelope } from '../../src/tasks/envelope';
 import { envelopeKeysFor } from '../../src/tasks/envelope-keys-from-config';
+import { Failing } from '../fixtures/tasks-service/src/tasks/failing.tasks';
 import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
 import {
   claimsOf,
@@ -127,6 +128,20 @@ describe('a task that throws', () => {
   });
 });
 
+describe('a task that cannot be completed by running it again', () => {
+  test('one whose result cannot be stored (a BigInt beyond 2^53) fails once with TASK_RESULT_INVALID: its body is not run again', async () => {
+    const tag = uniqueTag('unstorable');
+    enqueueAsScript(fixture);
+    const ref = await taskRef(Failing.unstorableResult(tag));
+    const failure = await failureOf(ref.id);
+    expect(failure.state).toBe('failed');
+    // Before: SERVER_ERROR, retried: the finished work ran three times.
+    expect({ attemptsMade: failure.attemptsMade, runs: await fixture.counter('attempts', tag) }).toEqual({ attemptsMade: 1, runs: 1 });
+    expect(failure.firstReport).toMatchObject({ code: 'TASK_RESULT_INVALID', task: { name: 'Failing.unstorableResult', jobId: ref.id } });
+    expect(failure.moreReports).toBe(0);
+  });
+});
+
 describe('a job added to the queue by hand', () => {
   const config = () => loadConfig({ configPath: fixture.configPath, environment: {} });
   const victimToken = () => tokenFor('user-victim');
@@ -153,6 +168,23 @@ describe('a job added to the queue by hand', () => {
     change(envelope);
     return { ...sealed, payload: JSON.stringify(envelope) };
   }
+
+  test.concurrent('sealed with arguments this worker cannot rebuild (a model it does not know) fails once with TASK_ARGUMENT_INVALID', async () => {
+    const id = uniqueTag('job');
+    const token = victimToken();
+    const envelope: TaskEnvelope = {
+      v: 2,
+      task: 'Probe.observe',
+      job: { id },
+      args: [{ $pym: 'model', name: 'RenamedSinceTheCall', v: {} }],
+      context: { token, claims: claimsOf(token), requestId: 'req-renamed', enqueuedAt: Date.now() },
+    };
+    const jobId = await addByHand('Probe.observe', sealEnvelope(envelope, envelopeKeysFor(config()), { encrypt: false }), id);
+    const failure = await failureOf(jobId);
+    // Before: a plain error, retried (3 attempts) although no run of this worker could ever rebuild them.
+    expect({ state: failure.state, attemptsMade: failure.attemptsMade }).toEqual({ state: 'failed', attemptsMade: 1 });
+    expect(failure.firstReport).toMatchObject({ code: 'TASK_ARGUMENT_INVALID', message: expect.stringContaining('cannot rebuild model RenamedSinceTheCall') });
+  });
 
   async function addByHand(name: string, data: unknown, jobId: string): Promise<string> {
     const job = await fixture.queue().add(name, data, { jobId, attempts: 3, backoff: { type: 'fixed', delay: 50 } });

@@ -3,6 +3,7 @@ import { serializeArgs, DEFAULT_MAX_ARGS_BYTES } from '../../src/tasks/serialize
 import { deserializeArgs } from '../../src/tasks/deserialize-args';
 import { TaskArgumentInvalid } from '../../src/tasks/task-errors';
 import type { Json } from '../../src/tasks/json';
+import type { ModelCodec } from '../../src/tasks/model-codec';
 import { Address, Profile, address, fakeCodec, profile } from '../fixtures/tasks/fake-models';
 
 /** Serialize, go through real JSON text (as Redis would), and deserialize. */
@@ -183,6 +184,22 @@ describe('serializeArgs errors', () => {
     expect(error).toBeInstanceOf(TaskArgumentInvalid);
     expect(error).toMatchObject({ code: 'TASK_ARGUMENT_INVALID', status: 500 });
     expect((error as Error).message).toContain(message);
+  });
+
+  it('a model whose own serialization fails (a field its schema cannot hold) is TASK_ARGUMENT_INVALID, naming its path', () => {
+    const refusing: ModelCodec = {
+      ...fakeCodec,
+      toJSON: () => {
+        throw new Error('Profile.visits: bigint 18446744073709551616 is not a safe integer');
+      },
+    };
+    // Before: the model layer's own error escaped, with no code and no argument path.
+    expect(() => serializeArgs([{ who: [profile('Ada')] }], refusing)).toThrow(
+      expect.objectContaining({
+        code: 'TASK_ARGUMENT_INVALID',
+        message: 'Task argument args[0].who[0] is a Profile that cannot be serialized (Profile.visits: bigint 18446744073709551616 is not a safe integer)',
+      }),
+    );
   });
 
   it('refuses arguments over 512 KiB by default, naming the size', () => {
