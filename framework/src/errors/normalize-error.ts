@@ -55,6 +55,19 @@ function fromBodyParser(err: BodyParserErrorShape): PymError | undefined {
   }
 }
 
+/**
+ * Any other client error of the body readers (http-errors marked `expose`, with a 4xx status): a gzip body that
+ * does not inflate, a form with too many fields… Their own messages stay in the logs.
+ */
+function fromClientHttpError(err: unknown): PymError | undefined {
+  if (!(err instanceof Error) || (err as { expose?: unknown }).expose !== true) return undefined;
+  const status = (err as { status?: unknown }).status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (status === 413) return new PayloadTooLarge('The request body is too large', { cause: err });
+  if (status === 415) return new UnsupportedMediaType('The request body is in a form this service does not accept', { cause: err });
+  return new InvalidParameter('The request body could not be read', { cause: err, errors: [{ path: '/body', message: 'could not be read' }] });
+}
+
 function detailsOf(err: ValidatorErrorShape): ErrorDetail[] {
   // The validator names path parameters `/params/x`; pym says `/path/x`, like the spec's `in: path`.
   return (err.errors ?? []).map((detail) => ({
@@ -105,5 +118,5 @@ export function normalizeError(err: unknown): PymError {
     const mapped = fromValidator(err as ValidatorErrorShape);
     if (mapped) return mapped;
   }
-  return new ServerError(undefined, { cause: err });
+  return fromClientHttpError(err) ?? new ServerError(undefined, { cause: err });
 }

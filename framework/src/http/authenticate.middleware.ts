@@ -20,7 +20,9 @@ export function authenticate(verify: TokenVerifier | undefined): RequestHandler 
     // Fail closed: createApp refuses to start without a verifier when an operation requires a JWT.
     if (verify === undefined) throw new Error(`${req.method} ${req.path} requires a JWT but no token verifier is configured`);
     const header = req.headers.authorization;
-    const cookie = (req.cookies as Record<string, string> | undefined)?.token;
+    // cookie-parser turns a `j:` cookie into JSON (an object, a number): not a token.
+    const raw = (req.cookies as Record<string, unknown> | undefined)?.token;
+    const cookie = typeof raw === 'string' ? raw : undefined;
     if (mode === 'optional' && !header && !cookie) return next();
     const token = readBearerToken(header, cookie);
     const claims = verify(token);

@@ -89,6 +89,11 @@ describe('body transport errors', () => {
     const response = await expectPymError(postItem(''), 400, 'INVALID_PARAMETER');
     expect(errorPaths(response.body)).toEqual(['/body']);
   });
+
+  test('a gzip-encoded body that does not inflate → 400 INVALID_PARAMETER at /body (before: 500)', async () => {
+    const response = await expectPymError(postItem(JSON.stringify(VALID_ITEM), { 'content-encoding': 'gzip' }), 400, 'INVALID_PARAMETER');
+    expect(errorPaths(response.body)).toEqual(['/body']);
+  });
 });
 
 describe('routing errors', () => {
