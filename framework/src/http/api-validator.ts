@@ -1,9 +1,10 @@
 // express-openapi-validator wiring: one validator per API, its spec loaded and checked at startup.
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { OpenApiValidator } from 'express-openapi-validator/dist/openapi.validator';
 import { OpenApiSpecLoader } from 'express-openapi-validator/dist/framework/openapi.spec.loader';
 import type { LoadedApi } from '../openapi/types';
 import { SpecError } from '../openapi/spec-error';
+import { InvalidParameter } from '../errors/builtin-errors';
 import { getMatchedOperation } from './pym-request';
 
 /**
@@ -32,6 +33,18 @@ function chain(handlers: readonly RequestHandler[]): RequestHandler {
 export interface ApiValidatorOptions {
   /** Validate replies against the spec. */
   validateResponses: boolean;
+  /** `body_limit` in bytes: also the limit of each file and field of a multipart body. */
+  bodyLimit: number;
+}
+
+/** Parts (files and fields) of one multipart body at the most. */
+const MAX_MULTIPART_PARTS = 1000;
+
+/** A multipart body that could not be read (the validator's multer answers 500 for those): a client error. */
+function multipartReadError(req: Request, error: unknown): unknown {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (status !== 500 || !req.is('multipart/form-data')) return error;
+  return new InvalidParameter('The multipart request body could not be read', { cause: error, errors: [{ path: '/body', message: 'is not a valid multipart body' }] });
 }
 
 /**
@@ -59,10 +72,13 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
     validateResponses: options.validateResponses ? { allErrors: true } : false,
     validateFormats: true,
+    // Without limits, multer keeps any multipart body in memory whatever its size: body_limit bounds each file and
+    // field (parseBody refuses a declared Content-Length over it before this runs).
+    fileUploader: { limits: { fileSize: options.bodyLimit, fieldSize: options.bodyLimit, parts: MAX_MULTIPART_PARTS } },
   });
   const run = chain(validator.installMiddleware(Promise.resolve(spec)) as RequestHandler[]);
   return function validateApiMiddleware(req, res, next) {
     if (getMatchedOperation(req)?.operation.api !== api) return next();
-    run(req, res, next);
+    run(req, res, (error?: unknown) => next(error === undefined || error === null ? error : multipartReadError(req, error)));
   };
 }

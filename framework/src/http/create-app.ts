@@ -1,5 +1,6 @@
 // createApp: config + specs + handlers → an Express 5 app, every binding checked before it serves.
 import cookieParser from 'cookie-parser';
+import bytes from 'bytes';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/verify-token';
@@ -111,8 +112,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
 
   const needsJwt = operations.some((operation) => operation.auth !== 'none');
   const verify = needsJwt ? createTokenVerifier(jwtSettingsFrom(config)) : undefined;
+  const bodyLimit = bodyLimitBytes(config.body_limit);
   const validators = await Promise.all(
-    [...apis, builtins.api].map((api) => createApiValidator(api, { validateResponses: config.validate_responses })),
+    [...apis, builtins.api].map((api) => createApiValidator(api, { validateResponses: config.validate_responses, bodyLimit })),
   );
 
   const app = express();
@@ -123,9 +125,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(cookieParser());
   app.use(authenticate(verify));
   app.use(negotiate());
-  app.use(parseBody({ limit: config.body_limit }));
+  app.use(parseBody({ limit: bodyLimit }));
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
   return { app, config, logger, apis, operations, close: closeTaskBackend };
+}
+
+/** `body_limit` in bytes (a number, or a size like `1mb`: the config schema checked its form). */
+function bodyLimitBytes(limit: number | string): number {
+  return typeof limit === 'number' ? limit : bytes.parse(limit) ?? 0;
 }

@@ -1,6 +1,6 @@
 // Middleware: read JSON and form bodies (bounded by body_limit) only for operations that declare a request body.
 import express, { type Request, type RequestHandler } from 'express';
-import { InvalidParameter } from '../errors/builtin-errors';
+import { InvalidParameter, PayloadTooLarge } from '../errors/builtin-errors';
 import { requestBodyOf } from '../models/operation-schemas';
 import type { BoundOperation } from '../openapi/types';
 import { getMatchedOperation } from './pym-request';
@@ -41,6 +41,11 @@ export function parseBody(options: ParseBodyOptions): RequestHandler {
     if (!operation?.hasRequestBody) return next();
     if (hasNoBody(req) && isBodyRequired(operation)) {
       throw new InvalidParameter('The request body is required', { errors: [{ path: '/body', message: 'is required' }] });
+    }
+    // Multipart bodies are read by the validator's multer (each file and field bounded by the limit): a declared
+    // length over the limit is refused before anything is read.
+    if (typeof options.limit === 'number' && Number(req.headers['content-length']) > options.limit && req.is('multipart/form-data')) {
+      throw new PayloadTooLarge(`The request body is larger than the ${options.limit} bytes allowed`);
     }
     json(req, res, (err?: unknown) => (err ? next(err) : form(req, res, next)));
   };
