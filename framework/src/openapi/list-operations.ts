@@ -63,11 +63,36 @@ function bindOperation(api: LoadedApi, method: HttpMethod, template: string, ope
     path: template,
     fullPath,
     operation,
-    auth: authMode(operation.security ?? api.document.security),
+    auth: authMode(checkedSecurity(api, method, fullPath, operation.security ?? api.document.security)),
     successStatus: successStatus(operation.responses),
     hasRequestBody: operation.requestBody !== undefined && operation.requestBody !== null,
     bind: parseBinding(operation['x-bind-server'], api, method, fullPath),
   };
+}
+
+/**
+ * `security` as given, once every scheme it names is one pym enforces: an HTTP bearer (JWT) scheme, or OAuth2 /
+ * OpenID Connect (bearer tokens too). An API key or HTTP Basic scheme would be taken for a bearer JWT, and its
+ * credential never checked: refused at startup. A scheme pym cannot find (a $ref to another file) is not checked.
+ */
+function checkedSecurity(api: LoadedApi, method: HttpMethod, fullPath: string, security: unknown): unknown {
+  if (!Array.isArray(security)) return security;
+  const schemes = (api.document as { components?: { securitySchemes?: Record<string, unknown> } }).components?.securitySchemes ?? {};
+  for (const requirement of security) {
+    if (!isPlainObject(requirement)) continue;
+    for (const name of Object.keys(requirement)) {
+      const scheme = resolveInternal(api, schemes[name]);
+      if (!isPlainObject(scheme) || typeof scheme.type !== 'string') continue;
+      const bearer = scheme.type === 'http' ? String(scheme.scheme).toLowerCase() === 'bearer' : ['oauth2', 'openIdConnect'].includes(scheme.type);
+      if (bearer) continue;
+      const kind = scheme.type === 'http' ? `HTTP ${String(scheme.scheme)}` : scheme.type;
+      throw new SpecError(
+        api.file,
+        `${method.toUpperCase()} ${fullPath}: security scheme "${name}" is ${kind}, which pym does not enforce (it verifies bearer JWTs only); use an http bearer scheme, or check that credential in the handler and leave it out of security`,
+      );
+    }
+  }
+  return security;
 }
 
 /** `get` + `/books/{id}/reviews` → `getBooksIdReviews`; `get` + `/` → `getRoot`. */

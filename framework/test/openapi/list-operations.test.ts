@@ -42,6 +42,29 @@ describe('listOperations', () => {
     expect(modes).toEqual({ '/inherit': 'required', '/public': 'none', '/maybe': 'optional', '/either': 'required', '/open': 'none' });
   });
 
+  it('refuses a security scheme pym would take for a bearer JWT without checking it (API key, HTTP Basic), naming it', async () => {
+    const components = {
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://idp.example/token', scopes: {} } } },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          basic: { type: 'http', scheme: 'basic' },
+        },
+      },
+    };
+    const accepted = await api({ '/a': { get: { security: [{ bearer: [] }, { oauth: [] }, {}], responses: ok } } }, components);
+    expect(listOperations([accepted]).map((op) => op.auth)).toEqual(['optional']);
+    // Before: both were enforced as bearer JWTs, so a valid API key was refused and its check never ran.
+    const withKey = await api({ '/either': { get: { security: [{ bearer: [] }, { apiKey: [] }], responses: ok } } }, components);
+    expect(() => listOperations([withKey])).toThrow(SpecError);
+    expect(() => listOperations([withKey])).toThrow(
+      '/srv/apis/test.yaml: GET /either: security scheme "apiKey" is apiKey, which pym does not enforce (it verifies bearer JWTs only)',
+    );
+    const withBasic = await api({ '/b': { get: { responses: ok } } }, { ...components, security: [{ basic: [] }] });
+    expect(() => listOperations([withBasic])).toThrow('GET /b: security scheme "basic" is HTTP basic');
+  });
+
   it('picks the success status: 200 if declared, else the single or lowest 2xx, else 200', async () => {
     const loaded = await api({
       '/a': { get: { responses: { '201': { description: 'x' }, '200': { description: 'x' }, '400': { description: 'x' } } } },
