@@ -1,7 +1,7 @@
 // ModelEntry: what the registry knows of one model class (its schema, fields, codecs) and how it fills and serializes instances.
 import { compileSchema, type MaybeCodec } from './codec';
 import type { ModelBinding, ModelClass } from './model';
-import { within } from './model-error';
+import { ModelValueError, within } from './model-error';
 import { findModel } from './class-registry';
 import { isNullable, schemaRefName, type ObjectShape, type Schema, type SpecDocument } from './schema-utils';
 import { toWire } from './to-wire';
@@ -59,6 +59,8 @@ export class ModelEntry implements ModelBinding {
     if (extra === undefined) return;
     for (const key of Object.keys(source)) {
       if (this.declared.has(key) || source[key] === undefined) continue;
+      // An extra key named like a method of the instance (toJSON, constructor, an x-parent method…) would hide it.
+      if (key in out) throw new ModelValueError(`is the name of a method of ${this.name}: an extra property cannot be called that`).within(key);
       setField(out, key, extra === true || source[key] === null ? source[key] : convert(extra, 'decode', source[key], key));
     }
   }

@@ -1,6 +1,7 @@
 // toRequestModel: the validated request body as the handler gets it (models as instances, dates as Dates).
 import type { BoundOperation } from '../openapi/types';
-import { under } from './model-error';
+import { InvalidParameter } from '../errors/builtin-errors';
+import { ModelValueError } from './model-error';
 import { requestCodec } from './operation-codecs';
 
 /**
@@ -9,7 +10,8 @@ import { requestCodec } from './operation-codecs';
  * nested models and `date`/`date-time` strings alike. The codec is compiled once per operation; a body
  * schema with nothing to convert costs one cache lookup and returns the body unchanged.
  *
- * @throws ModelError (path under `body`) for a value that cannot be converted, e.g. an invalid date.
+ * @throws InvalidParameter (400, path under `/body`) for a value that cannot be converted, e.g. an extra property
+ *   named like a model method.
  */
 export function toRequestModel(operation: BoundOperation, body: unknown): unknown {
   if (body === undefined || body === null) return body;
@@ -18,6 +20,12 @@ export function toRequestModel(operation: BoundOperation, body: unknown): unknow
   try {
     return codec.decode(body);
   } catch (error) {
-    throw under(error, 'body');
+    if (!(error instanceof ModelValueError)) throw error;
+    // The client's value, valid for the spec, that no model field can hold (an extra key named like a method…).
+    const located = error.under('body');
+    throw new InvalidParameter(`Invalid parameter: ${located.message}`, {
+      cause: located,
+      errors: [{ path: ['/body', ...located.segments].join('/'), message: located.detail }],
+    });
   }
 }

@@ -3,7 +3,7 @@ import { Model, toWire } from '../../src/models';
 import { toRequestModel } from '../../src/models/request-body';
 import { toResponseBody } from '../../src/models/response-body';
 import type { LoadedApi } from '../../src/openapi/types';
-import { Author, Book, Cat, Dog, Question, Tree } from '../fixtures/models/everything/everything.models';
+import { Author, Book, Catalog, Cat, Dog, Question, Tree } from '../fixtures/models/everything/everything.models';
 import { operationOf, registerFixtures } from './models-test-helpers';
 
 let apis: LoadedApi[];
@@ -44,10 +44,24 @@ describe('toRequestModel', () => {
     expect(toRequestModel(operationOf(apis, 'createBook'), undefined)).toBeUndefined();
   });
 
-  test('a value that cannot be converted is a ModelError under body', () => {
+  test('a value that cannot be converted is a 400 INVALID_PARAMETER under /body (a client error, not a 500)', () => {
     expect(() => toRequestModel(operationOf(apis, 'importBooks'), [{ title: 'A', isbn: '1', published: 'soon' }])).toThrow(
-      'body[0].published: expected a YYYY-MM-DD date string, got string "soon"',
+      expect.objectContaining({
+        code: 'INVALID_PARAMETER',
+        status: 400,
+        message: 'Invalid parameter: body[0].published: expected a YYYY-MM-DD date string, got string "soon"',
+        errors: [{ path: '/body/0/published', message: 'expected a YYYY-MM-DD date string, got string "soon"' }],
+      }),
     );
+  });
+
+  test('an extra property named like a model method (toJSON, constructor…) is refused: it would hide the method', () => {
+    // Before: accepted as an own property, so echoing the model (toJSON no longer a function) answered 500.
+    for (const name of ['toJSON', 'constructor', 'getModelName', 'hasOwnProperty']) {
+      expect(() => Catalog.fromJSON({ name: 'c', [name]: { title: 'T', isbn: 'I' } })).toThrow(`${name}: is the name of a method of Catalog`);
+    }
+    const catalog = Catalog.fromJSON({ name: 'c', dune: { title: 'Dune', isbn: '1' } });
+    expect(toWire(catalog)).toEqual({ name: 'c', dune: { title: 'Dune', isbn: '1' } });
   });
 });
 
