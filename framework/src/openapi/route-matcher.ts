@@ -69,10 +69,13 @@ export function createRouteMatcher(operations: BoundOperation[]): RouteMatcher {
       if (!pathname.startsWith('/')) return undefined;
       const segments = pathname.slice(1).split('/');
       const values: string[] = [];
-      const terminal = search(root, segments, 0, method.toUpperCase(), values);
+      const verb = method.toUpperCase();
+      // HEAD is GET without the body (RFC 9110), where the spec declares no HEAD of its own: health checks use it.
+      const terminal = search(root, segments, 0, verb, values) ?? (verb === 'HEAD' ? search(root, segments, 0, 'GET', values) : undefined);
       if (terminal) return { operation: terminal.operation, pathParams: paramsOf(terminal.names, values) };
       const methods = new Set<string>();
       collectMethods(root, segments, 0, methods);
+      if (methods.has('GET')) methods.add('HEAD');
       return methods.size > 0 ? { allow: [...methods].sort() } : undefined;
     },
   };

@@ -107,7 +107,14 @@ describe('routing errors', () => {
 
   test('a wrong method → 405 METHOD_NOT_ALLOWED with an Allow header', async () => {
     const response = await expectPymError(fetch(`${app.url}/v1/items/1`, { method: 'PATCH' }), 405, 'METHOD_NOT_ALLOWED');
-    expect(response.headers.get('allow')).toBe('DELETE, GET');
+    expect(response.headers.get('allow')).toBe('DELETE, GET, HEAD');
+  });
+
+  test('HEAD where GET exists → 200 with GET\'s headers and no body (health checks use it; before: 405)', async () => {
+    const response = await fetch(`${app.url}/ping`, { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.text()).toBe('');
   });
 });
 

@@ -68,11 +68,18 @@ describe('createRouteMatcher', () => {
 
   it('returns the allowed methods when the path exists but not the method', async () => {
     const matcher = await matcherFor({ '/books': ['post', 'get'], '/books/{id}': ['put', 'delete', 'get'], '/books/search': ['get'] });
-    expect(matcher.match('PATCH', '/v1/books')).toEqual({ allow: ['GET', 'POST'] });
-    expect(matcher.match('PATCH', '/v1/books/42')).toEqual({ allow: ['DELETE', 'GET', 'PUT'] });
+    expect(matcher.match('PATCH', '/v1/books')).toEqual({ allow: ['GET', 'HEAD', 'POST'] });
+    expect(matcher.match('PATCH', '/v1/books/42')).toEqual({ allow: ['DELETE', 'GET', 'HEAD', 'PUT'] });
     // /books/search is also /books/{id}: its allow list is what would succeed there
-    expect(matcher.match('POST', '/v1/books/search')).toEqual({ allow: ['DELETE', 'GET', 'PUT'] });
-    expect(matcher.match('HEAD', '/v1/books')).toEqual({ allow: ['GET', 'POST'] });
+    expect(matcher.match('POST', '/v1/books/search')).toEqual({ allow: ['DELETE', 'GET', 'HEAD', 'PUT'] });
+    expect(matcher.match('HEAD', '/v1/nothing-here')).toBeUndefined();
+  });
+
+  it('answers HEAD with the GET operation where the spec declares no HEAD (RFC 9110: GET implies HEAD)', async () => {
+    const matcher = await matcherFor({ '/books': ['post', 'get'], '/books/{id}': ['get'], '/only-post': ['post'] });
+    expect(matched(matcher, 'HEAD', '/v1/books').id).toBe('get /books');
+    expect(matched(matcher, 'HEAD', '/v1/books/42')).toMatchObject({ id: 'get /books/{id}', params: { id: '42' } });
+    expect(matcher.match('HEAD', '/v1/only-post')).toEqual({ allow: ['POST'] }); // before: HEAD was always a 405
   });
 
   it('returns undefined when no path matches (including a trailing slash, an empty parameter, or no base path)', async () => {
