@@ -50,14 +50,15 @@ interface PatternEdge {
  * Build a matcher for `operations` (their `fullPath` templates). Concrete segments win over
  * templated ones whatever the declaration order (`/books/search` beats `/books/{id}`); a segment
  * mixing text and parameters (`{name}.{ext}`) beats a bare parameter. A parameter never matches
- * an empty segment, so `/books/` does not match `/books` nor `/books/{id}`.
+ * an empty segment, so `/books/` does not match `/books` nor `/books/{id}`. HEAD matches the GET operation of
+ * a path whose spec declares no HEAD.
  *
  * @throws SpecError when two operations have the same method and path.
  *
  * @example
  * const matcher = createRouteMatcher(listOperations(apis));
  * matcher.match('GET', '/v1/books/42'); // { operation, pathParams: { id: '42' } }
- * matcher.match('PUT', '/v1/books');    // { allow: ['GET', 'POST'] }
+ * matcher.match('PUT', '/v1/books');    // { allow: ['GET', 'HEAD', 'POST'] }
  */
 export function createRouteMatcher(operations: BoundOperation[]): RouteMatcher {
   const root = newNode();
