@@ -48,6 +48,10 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
     if (typeof claims.sub !== 'string' || claims.sub === '') {
       throw new TokenInvalid('The token has no subject');
     }
+    // jsonwebtoken accepts a token without exp forever: one that leaked could never be outlived.
+    if (typeof claims.exp !== 'number') {
+      throw new TokenInvalid('The token has no expiry (exp)');
+    }
     return claims;
   };
 }

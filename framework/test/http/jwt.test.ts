@@ -23,6 +23,13 @@ function signed(claims: Record<string, unknown> = {}, options: { secret?: string
   return token;
 }
 
+/** A correctly signed token without its `exp` claim (jsonwebtoken's sign refuses an undefined one). */
+function signedWithoutExpiry(): string {
+  const token = jwt.sign({ sub: 'user-1', iss: app.config.jwt_issuer, aud: app.config.jwt_audience, iat: now() }, app.config.jwt_secret!, { algorithm: 'HS256' });
+  sentTokens.add(token);
+  return token;
+}
+
 /** An unsigned token (`alg: none`), as an attacker would craft it. */
 function unsigned(): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -69,6 +76,8 @@ const rejected: RejectedCase[] = [
   { name: 'wrong issuer', headers: () => ({ authorization: `Bearer ${signed({ iss: 'someone-else' })}` }), code: 'TOKEN_INVALID' },
   { name: 'wrong audience', headers: () => ({ authorization: `Bearer ${signed({ aud: 'other-clients' })}` }), code: 'TOKEN_INVALID' },
   { name: 'no subject', headers: () => ({ authorization: `Bearer ${signed({ sub: undefined })}` }), code: 'TOKEN_INVALID' },
+  // Before: accepted, for ever.
+  { name: 'no expiry (exp)', headers: () => ({ authorization: `Bearer ${signedWithoutExpiry()}` }), code: 'TOKEN_INVALID' },
   {
     name: 'expired beyond the 300 s leeway',
     headers: () => ({ authorization: `Bearer ${signed({ iat: now() - 7200, exp: now() - 301 - 30 })}` }),
