@@ -1,5 +1,6 @@
 // Handler params: the declared path, query, header and cookie parameters of an operation, coerced by the validator.
 import type { Request } from 'express';
+import { InvalidParameter } from '../errors/builtin-errors';
 import type { BoundOperation, OpenApiDocument } from '../openapi/types';
 import { getMatchedOperation } from './pym-request';
 
@@ -37,13 +38,29 @@ export function declaredParameters(operation: BoundOperation): ParameterSpec[] {
   return [...byKey.values()];
 }
 
+/** Decimal text only: `Number()` also reads `0x10`, `1e3`, ` 1` and `Infinity`, which the validator lets through. */
+const DECIMAL = { integer: /^-?(0|[1-9]\d*)$/, number: /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/ };
+
 function coerceScalar(value: string, type: string | undefined): unknown {
-  if (type === 'integer' || type === 'number') {
-    const number = Number(value);
-    return Number.isNaN(number) ? value : number;
-  }
+  if (type === 'integer' || type === 'number') return DECIMAL[type].test(value) ? Number(value) : value;
   if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
   return value;
+}
+
+/**
+ * A numeric parameter must be a number the handler can trust: written in decimal, finite, and for an integer
+ * exactly representable (9007199254740993 would read as …992, another resource).
+ */
+function checkNumeric(parameter: ParameterSpec, value: unknown): void {
+  if (parameter.schemaType !== 'integer' && parameter.schemaType !== 'number') return;
+  const integer = parameter.schemaType === 'integer';
+  const ok = typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isSafeInteger(value));
+  if (ok) return;
+  const expected = integer ? 'a decimal integer between -(2^53 - 1) and 2^53 - 1' : 'a finite decimal number';
+  const where = parameter.in === 'header' ? 'headers' : parameter.in;
+  throw new InvalidParameter(`Invalid parameter: ${parameter.in} parameter ${parameter.name} must be ${expected}`, {
+    errors: [{ path: `/${where}/${parameter.name}`, message: `must be ${expected}` }],
+  });
 }
 
 /** Build the `params` getter of one operation (computed once at startup). */
@@ -74,7 +91,9 @@ export function paramsReader(operation: BoundOperation): (req: Request) => Recor
           break;
         }
       }
-      if (value !== undefined) params[parameter.name] = value;
+      if (value === undefined) continue;
+      if (!Array.isArray(value)) checkNumeric(parameter, value);
+      params[parameter.name] = value;
     }
     return params;
   };

@@ -186,6 +186,13 @@ describe('bad parameters → 400 INVALID_PARAMETER', () => {
     const response = await expectPymError(fetch(`${app.url}/v1/items/0`), 400, 'INVALID_PARAMETER');
     expect(errorPaths(response.body)).toEqual(['/path/id']);
   });
+
+  // Before: the validator let these through, and Number() read them: Infinity answered 500 (BAD_RESPONSE), 0x10 read
+  // item 16, and 9007199254740993 read item 9007199254740992, another resource.
+  test.each(['Infinity', '0x10', '1e1', '9007199254740993'])('an integer path parameter that is not a safe decimal integer (%s)', async (id) => {
+    const response = await expectPymError(fetch(`${app.url}/v1/items/${id}`), 400, 'INVALID_PARAMETER');
+    expect(errorPaths(response.body)).toEqual(['/path/id']);
+  });
 });
 
 describe('authentication comes before the body', () => {
