@@ -171,11 +171,42 @@ function rebuildArgs(encoded: TaskEnvelope['args'], jobId: string): unknown[] {
 
 /** The task's return value as stored for GET /tasks/{id}; one that cannot be stored fails the job, without a rerun. */
 function resultOf(value: unknown, taskName: string): unknown {
+  let wire: unknown;
   try {
-    return toWire(value);
+    wire = toWire(value);
   } catch (cause) {
     throw new TaskResultInvalid(`Task ${taskName} returned a value that cannot be stored: ${(cause as Error).message}`, { cause });
   }
+  const problem = notJsonData(wire, 'result');
+  if (problem) throw new TaskResultInvalid(`Task ${taskName} returned a value that cannot be stored: ${problem}`);
+  return wire;
+}
+
+/**
+ * What JSON would silently lose in a value (a Map or Set becomes {}, NaN null…), or undefined when it is JSON data:
+ * plain objects, arrays, strings, finite numbers, booleans, null (an undefined property is left out, as in JSON).
+ */
+function notJsonData(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}, which JSON cannot hold`;
+  if (typeof value !== 'object') return path === 'result' && value === undefined ? undefined : `${path} is a ${typeof value}`;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const problem = notJsonData(value[index] ?? null, `${path}[${index}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    return `${path} is ${value.constructor?.name ? `a ${value.constructor.name}` : 'an object with a custom prototype'}, which JSON would store as its own fields only (a Map or a Set as {}): return plain data`;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    const problem = notJsonData(item, `${path}.${key}`);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /**

@@ -129,15 +129,18 @@ describe('a task that throws', () => {
 });
 
 describe('a task that cannot be completed by running it again', () => {
-  test('one whose result cannot be stored (a BigInt beyond 2^53) fails once with TASK_RESULT_INVALID: its body is not run again', async () => {
-    const tag = uniqueTag('unstorable');
+  // Before: a BigInt was SERVER_ERROR, retried (the finished work ran three times); a Map was stored as {}.
+  test.each([
+    ['a BigInt beyond 2^53', 'unstorableResult', 'not a safe integer'],
+    ['a Map, which JSON would store as {}', 'mapResult', 'result is a Map'],
+  ] as const)('one whose result cannot be stored (%s) fails once with TASK_RESULT_INVALID: its body is not run again', async (_what, method, reason) => {
+    const tag = uniqueTag(method);
     enqueueAsScript(fixture);
-    const ref = await taskRef(Failing.unstorableResult(tag));
+    const ref = await taskRef(Failing[method](tag));
     const failure = await failureOf(ref.id);
     expect(failure.state).toBe('failed');
-    // Before: SERVER_ERROR, retried: the finished work ran three times.
     expect({ attemptsMade: failure.attemptsMade, runs: await fixture.counter('attempts', tag) }).toEqual({ attemptsMade: 1, runs: 1 });
-    expect(failure.firstReport).toMatchObject({ code: 'TASK_RESULT_INVALID', task: { name: 'Failing.unstorableResult', jobId: ref.id } });
+    expect(failure.firstReport).toMatchObject({ code: 'TASK_RESULT_INVALID', message: expect.stringContaining(reason), task: { name: `Failing.${method}`, jobId: ref.id } });
     expect(failure.moreReports).toBe(0);
   });
 });
