@@ -37,6 +37,22 @@ export interface ApiValidatorOptions {
   bodyLimit: number;
 }
 
+/**
+ * `required: false` written out on every request body that leaves it out (OpenAPI's default): the validator lets a
+ * request without a body through only when it reads `required: false` itself, and answered 415 otherwise.
+ */
+function withOptionalBodiesExplicit<T>(document: T): T {
+  const doc = document as { paths?: Record<string, Record<string, unknown>>; components?: { requestBodies?: Record<string, unknown> } };
+  const bodies = [
+    ...Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item ?? {}).map((operation) => (operation as { requestBody?: unknown } | null)?.requestBody)),
+    ...Object.values(doc.components?.requestBodies ?? {}),
+  ];
+  for (const body of bodies) {
+    if (typeof body === 'object' && body !== null && !('$ref' in body) && !('required' in body)) (body as { required?: boolean }).required = false;
+  }
+  return document;
+}
+
 /** Parts (files and fields) of one multipart body at the most. */
 const MAX_MULTIPART_PARTS = 1000;
 
@@ -53,10 +69,11 @@ function multipartReadError(req: Request, error: unknown): unknown {
  * requests whose matched operation belongs to this API, so several APIs never validate each other's requests.
  */
 export async function createApiValidator(api: LoadedApi, options: ApiValidatorOptions): Promise<RequestHandler> {
+  const document = withOptionalBodiesExplicit(structuredClone(api.document));
   let spec;
   try {
     spec = await new OpenApiSpecLoader({
-      apiDoc: structuredClone(api.document) as never,
+      apiDoc: structuredClone(document) as never,
       validateApiSpec: true,
       $refParser: { mode: 'bundle' },
     }).load();
@@ -64,7 +81,7 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
     throw new SpecError(api.file, `is not a valid OpenAPI document: ${(cause as Error).message}`);
   }
   const validator = new OpenApiValidator({
-    apiSpec: api.document as never,
+    apiSpec: document as never,
     validateApiSpec: false,
     ignoreUndocumented: true,
     validateSecurity: false,
