@@ -11,7 +11,9 @@ export const registryModelCodec: ModelCodec = {
   nameOf(value) {
     if (!(value instanceof Model)) return undefined;
     const name = (value.constructor as ModelClass).modelName;
-    return findModel(name) ? name : undefined;
+    // The registered class itself, not a subclass of it: the worker would rebuild the base class, without the
+    // subclass's methods (the argument is then refused as a non-model class instance).
+    return Object.getPrototypeOf(value) === findModel(name)?.prototype ? name : undefined;
   },
   toJSON(value) {
     return (value as Model).toJSON();

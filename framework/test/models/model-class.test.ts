@@ -120,6 +120,17 @@ describe('registry', () => {
     expect(registryModelCodec.nameOf(new Date())).toBeUndefined();
   });
 
+  test('a subclass of a model is not taken for the model (a worker would rebuild the base class, without its methods)', () => {
+    class LoudBook extends (Book as unknown as new (init: object) => object) {
+      shout(): string {
+        return 'BOOK!';
+      }
+    }
+    // Before: tagged "Book", rebuilt as a Book in the worker, where shout() does not exist.
+    expect(registryModelCodec.nameOf(new LoudBook({ title: 'T', isbn: 'I' }))).toBeUndefined();
+    expect(registryModelCodec.nameOf(new Book({ title: 'T', isbn: 'I' }))).toBe('Book');
+  });
+
   test('lookups of unknown names and of non-class schemas fail clearly', () => {
     expect(() => getModel('Bok')).toThrow('No model named "Bok"; did you mean Book?');
     expect(() => getModel('Pet')).toThrow('Schema Pet is a oneOf/anyOf union (its values are instances of its member models), not a model class');
