@@ -48,25 +48,31 @@ const SUPPORTED =
  */
 export function serializeArgs(args: readonly unknown[], codec: ModelCodec, options: SerializeArgsOptions = {}): Json[] {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARGS_BYTES;
-  const encoder = new Encoder(codec);
+  const encoder = new Encoder(codec, maxBytes);
   const encoded = Array.from(args, (arg, i) => encoder.encode(arg, `args[${i}]`, 0));
   const bytes = Buffer.byteLength(JSON.stringify(encoded), 'utf8');
-  if (bytes > maxBytes) {
-    throw new TaskArgumentInvalid(
-      `Task arguments are ${bytes} bytes, over the ${formatBytes(maxBytes)} limit: ` +
-        'pass ids and let the task load the data instead',
-    );
-  }
+  if (bytes > maxBytes) throw tooBig(`${bytes} bytes`, maxBytes);
   return encoded;
+}
+
+function tooBig(size: string, maxBytes: number): Error {
+  return new TaskArgumentInvalid(`Task arguments are ${size}, over the ${formatBytes(maxBytes)} limit: pass ids and let the task load the data instead`);
 }
 
 class Encoder {
   /** Objects being encoded on the current branch, with their paths: a second visit is a cycle. */
   private readonly ancestors = new Map<object, string>();
+  /** Values encoded so far: each takes at least a byte of JSON, so more than maxBytes of them is over the limit. */
+  private values = 0;
 
-  constructor(private readonly codec: ModelCodec) {}
+  constructor(
+    private readonly codec: ModelCodec,
+    private readonly maxBytes: number,
+  ) {}
 
   encode(value: unknown, path: string, depth: number): Json {
+    // Stops early an argument whose shared references (encoded once per occurrence) would grow exponentially.
+    if (++this.values > this.maxBytes) throw tooBig(`more than ${this.maxBytes} values`, this.maxBytes);
     switch (typeof value) {
       case 'string':
       case 'boolean':

@@ -210,6 +210,13 @@ describe('serializeArgs errors', () => {
     expect(() => serializeArgs(['x'.repeat(DEFAULT_MAX_ARGS_BYTES - 10)], fakeCodec)).not.toThrow();
   });
 
+  it('stops early on shared references that would grow past the limit (each is encoded once per occurrence)', () => {
+    let doubling: unknown = 'x';
+    for (let level = 0; level < 40; level++) doubling = [doubling, doubling]; // 2^40 leaves once expanded
+    // Before: every occurrence was encoded first (memory and time doubling with each level: this one never ended).
+    expect(() => serializeArgs([doubling], fakeCodec)).toThrow(/Task arguments are more than 524288 values, over the 512 KiB limit/);
+  });
+
   it('honours maxBytes and counts UTF-8 bytes', () => {
     expect(() => serializeArgs(['é'.repeat(50)], fakeCodec, { maxBytes: 100 })).toThrow(TaskArgumentInvalid);
     expect(() => serializeArgs(['é'.repeat(50)], fakeCodec, { maxBytes: 100 })).toThrow(
