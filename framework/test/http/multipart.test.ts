@@ -2,25 +2,17 @@
 // chunked (no length), and a body that is not valid multipart are 4xx pym JSON errors. Before: a 5 MB file was
 // accepted and kept in memory, and a broken body answered 500.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { createApp, type PymApp } from '../../src/http/create-app';
+import { startUploadService, type UploadService } from './upload-service';
 
-let pym: PymApp;
-let server: http.Server;
+let service: UploadService;
 let url: string;
 
 beforeAll(async () => {
-  pym = await createApp({ configPath: path.resolve(__dirname, '../fixtures/upload-service/pym-config.yaml') });
-  server = pym.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/upload`;
+  service = await startUploadService();
+  url = service.url('/v1/upload');
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await pym.close();
-});
+afterAll(() => service.close());
 
 function upload(bytes: number): Promise<Response> {
   const form = new FormData();

@@ -1,25 +1,16 @@
 // An operation whose request body is optional (`required` left out, OpenAPI's default): a request without a body
 // reaches the handler. Before: 415 UNSUPPORTED_MEDIA_TYPE ("media type not specified") from the validator.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { createApp, type PymApp } from '../../src/http/create-app';
+import { startUploadService, type UploadService } from './upload-service';
 
-let pym: PymApp;
-let server: http.Server;
+let service: UploadService;
 let url: string;
 
 beforeAll(async () => {
-  pym = await createApp({ configPath: path.resolve(__dirname, '../fixtures/upload-service/pym-config.yaml') });
-  server = pym.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/notes`;
+  service = await startUploadService();
+  url = service.url('/v1/notes');
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await pym.close();
-});
+afterAll(() => service.close());
 
 async function post(init: RequestInit): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { method: 'POST', ...init });
