@@ -37,18 +37,27 @@ export interface ApiValidatorOptions {
   bodyLimit: number;
 }
 
+type Node = Record<string, unknown>;
+const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
- * `required: false` written out on every request body that leaves it out (OpenAPI's default): the validator lets a
- * request without a body through only when it reads `required: false` itself, and answered 415 otherwise.
+ * The spec as the validator gets it, two defaults written out where the spec leaves them out:
+ * - `required: false` on request bodies (OpenAPI's default): the validator lets a request without a body through
+ *   only when it reads `required: false` itself, and answered 415 otherwise;
+ * - `allowReserved: true` on query parameters: the validator refused an unencoded reserved character, such as the
+ *   "+" for a space that URLSearchParams and HTML forms send, or the ":" of a date-time, which Express decodes.
  */
-function withOptionalBodiesExplicit<T>(document: T): T {
-  const doc = document as { paths?: Record<string, Record<string, unknown>>; components?: { requestBodies?: Record<string, unknown> } };
-  const bodies = [
-    ...Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item ?? {}).map((operation) => (operation as { requestBody?: unknown } | null)?.requestBody)),
-    ...Object.values(doc.components?.requestBodies ?? {}),
-  ];
+function forValidator<T>(document: T): T {
+  const doc = document as { paths?: Record<string, Node>; components?: { requestBodies?: Node; parameters?: Node } };
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => (isNode(item) ? Object.values(item).filter(isNode) : []));
+  const bodies = [...operations.map((operation) => operation.requestBody), ...Object.values(doc.components?.requestBodies ?? {})];
   for (const body of bodies) {
-    if (typeof body === 'object' && body !== null && !('$ref' in body) && !('required' in body)) (body as { required?: boolean }).required = false;
+    if (isNode(body) && !('$ref' in body) && !('required' in body)) body.required = false;
+  }
+  const pathItems = Object.values(doc.paths ?? {}).filter(isNode);
+  const parameters = [...pathItems, ...operations].flatMap((owner) => (Array.isArray(owner.parameters) ? owner.parameters : []));
+  for (const parameter of [...parameters, ...Object.values(doc.components?.parameters ?? {})]) {
+    if (isNode(parameter) && parameter.in === 'query' && !('allowReserved' in parameter)) parameter.allowReserved = true;
   }
   return document;
 }
@@ -69,7 +78,7 @@ function multipartReadError(req: Request, error: unknown): unknown {
  * requests whose matched operation belongs to this API, so several APIs never validate each other's requests.
  */
 export async function createApiValidator(api: LoadedApi, options: ApiValidatorOptions): Promise<RequestHandler> {
-  const document = withOptionalBodiesExplicit(structuredClone(api.document));
+  const document = forValidator(structuredClone(api.document));
   let spec;
   try {
     spec = await new OpenApiSpecLoader({
