@@ -1,4 +1,4 @@
-// Middleware: read JSON and form bodies (bounded by body_limit) only for operations that declare a request body.
+// Middleware: read JSON, form and text bodies (bounded by body_limit) only for operations that declare a request body.
 import express, { type Request, type RequestHandler } from 'express';
 import { InvalidParameter, PayloadTooLarge } from '../errors/builtin-errors';
 import { requestBodyOf } from '../models/operation-schemas';
@@ -30,12 +30,14 @@ function hasNoBody(req: Request): boolean {
 }
 
 /**
- * Parses `application/json` (and `+json`) and urlencoded bodies of operations with a requestBody.
+ * Parses `application/json` (and `+json`), urlencoded and `text/*` bodies of operations with a requestBody
+ * (multipart ones are read by the validator).
  * A missing body where the spec requires one is a 400 (not the validator's 415 for the absent content type).
  */
 export function parseBody(options: ParseBodyOptions): RequestHandler {
   const json = express.json({ limit: options.limit, strict: false, type: ['application/json', 'application/*+json'] });
   const form = express.urlencoded({ limit: options.limit, extended: false });
+  const text = express.text({ limit: options.limit, type: 'text/*' });
   return function parseBodyMiddleware(req, res, next) {
     const operation = getMatchedOperation(req)?.operation;
     if (!operation?.hasRequestBody) return next();
@@ -47,6 +49,6 @@ export function parseBody(options: ParseBodyOptions): RequestHandler {
     if (typeof options.limit === 'number' && Number(req.headers['content-length']) > options.limit && req.is('multipart/form-data')) {
       throw new PayloadTooLarge(`The request body is larger than the ${options.limit} bytes allowed`);
     }
-    json(req, res, (err?: unknown) => (err ? next(err) : form(req, res, next)));
+    json(req, res, (err?: unknown) => (err ? next(err) : form(req, res, (formErr?: unknown) => (formErr ? next(formErr) : text(req, res, next)))));
   };
 }
