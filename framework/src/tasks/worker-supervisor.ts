@@ -62,10 +62,17 @@ export function superviseWorkers(options: SuperviseOptions): SupervisedWorkers {
     });
   };
   for (let slot = 0; slot < options.count; slot++) launch(slot, 0);
+  // A server process that dies (an uncaught exception, process.exit) takes its workers with it: left running,
+  // they would go on consuming with the code and config of a service that is gone.
+  const orphanGuard = () => {
+    for (const child of children.values()) if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', orphanGuard);
   return {
     pids: () => [...children.values()].filter((child) => child.pid !== undefined && child.exitCode === null).map((child) => child.pid!),
     async stop() {
       stopping = true;
+      process.removeListener('exit', orphanGuard);
       await Promise.all(
         [...children.values()].map(
           (child) =>

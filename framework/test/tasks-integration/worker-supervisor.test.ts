@@ -1,7 +1,10 @@
 // `pym start` with with_async: true supervises its worker process: one that dies is restarted (logged, with a
 // backoff), and tasks run in the new one.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import type { PymProcess } from '../helpers/spawn-pym';
-import { createTaskFixture, post, startService, tokenFor, uniqueTag, type TaskFixture } from './tasks-harness';
+import { FIXTURE_DIR, createTaskFixture, post, startService, tokenFor, uniqueTag, type TaskFixture } from './tasks-harness';
 
 // Spawning pym processes takes seconds, more on a loaded machine.
 jest.setTimeout(60_000);
@@ -55,5 +58,38 @@ test('async.workers: 2 runs two worker processes; --no-worker runs none', async 
   } finally {
     await Promise.all(started.map((service) => service.stop()));
     await two.close();
+  }
+});
+
+test('a server process that crashes takes its worker processes with it (none left consuming as an orphan)', async () => {
+  const script = path.join(FIXTURE_DIR, 'scripts', 'supervisor-crash.js');
+  const server = spawn(process.execPath, [script, fixture.configPath], {
+    cwd: FIXTURE_DIR,
+    env: { ...process.env, PYM_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The worker writes to the same stdout: the pipe ends only once the server and its worker have both exited.
+  let output = '';
+  server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const ended = once(server.stdout, 'end');
+  const workerReady = new Promise<number>((resolve) => {
+    server.stdout.on('data', () => {
+      const line = output.split('\n').find((candidate) => candidate.includes('worker ready'));
+      if (line) resolve(pidOf(line));
+    });
+  });
+  const worker = await workerReady;
+  let workerGone = false;
+  try {
+    server.kill('SIGUSR2'); // an uncaught exception in the server process
+    const [code] = (await once(server, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    await ended; // before: the orphaned worker kept running (and the pipe open) after the server died
+    workerGone = true;
+    // The worker stopped as told (SIGTERM from the dying server), not killed.
+    expect(output).toMatch(/"role":"worker".*"signal":"SIGTERM".*"msg":"SIGTERM: worker finishing active tasks"/);
+    expect(output).toMatch(/"role":"worker".*"clean":true.*"msg":"stopped"/);
+  } finally {
+    if (!workerGone) process.kill(worker, 'SIGKILL'); // this test failed: leave no orphan behind
   }
 });
