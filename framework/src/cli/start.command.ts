@@ -58,17 +58,18 @@ export async function startCommand(options: StartOptions): Promise<void> {
     workers = superviseWorkers({ count: config.async.workers, args, logger, stopTimeout: config.async.shutdown_timeout + 5 });
   }
   const running = await serve(app, { port: config.port, host: config.host, logger, shutdownTimeout: config.shutdown_timeout });
-  logger.info(
-    { url: running.url, operations: operations.length, env: config.env, workers: workers ? config.async.workers : 0 },
-    `${config.name} listening on ${running.url} (${operations.length} operations)`,
-  );
-  // HTTP first (no new tasks come in), then the workers finish theirs, then the queue connection.
+  // HTTP first (no new tasks come in), then the workers finish theirs, then the queue connection. Installed before
+  // the listening line: a SIGTERM sent as soon as it is read must stop the service gracefully, not kill it.
   onShutdownSignal(logger, 'shutting down', async () => {
     const clean = await running.close();
     await workers?.stop();
     await pymApp.close();
     return { clean };
   });
+  logger.info(
+    { url: running.url, operations: operations.length, env: config.env, workers: workers ? config.async.workers : 0 },
+    `${config.name} listening on ${running.url} (${operations.length} operations)`,
+  );
 }
 
 /** Register `pym start` on the program. */

@@ -19,11 +19,13 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
   registerTypeScriptLoader(config.srcDir);
   const worker = await startWorker({ config, concurrency: options.concurrency });
   const logger = getLogger();
+  // Before the ready line: a supervisor (or a test) may stop the worker as soon as it reads it, and a SIGTERM that
+  // came before the handler would kill it on the spot, without letting its tasks finish.
+  onShutdownSignal(logger, 'worker finishing active tasks', () => worker.close());
   logger.info(
     { pid: process.pid, queues: worker.queues, concurrency: worker.concurrency, tasks: worker.tasks },
     `worker ready (pid ${process.pid}, ${worker.tasks.length} tasks)`,
   );
-  onShutdownSignal(logger, 'worker finishing active tasks', () => worker.close());
 }
 
 /** Register `pym worker` on the program. */
