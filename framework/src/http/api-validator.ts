@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import { OpenApiValidator } from 'express-openapi-validator/dist/openapi.validator';
 import { OpenApiSpecLoader } from 'express-openapi-validator/dist/framework/openapi.spec.loader';
 import type { LoadedApi } from '../openapi/types';
+import { isPlainObject } from '../openapi/bundle-kinds';
 import { SpecError } from '../openapi/spec-error';
 import { InvalidParameter } from '../errors/builtin-errors';
 import { getMatchedOperation } from './pym-request';
@@ -37,9 +38,6 @@ export interface ApiValidatorOptions {
   bodyLimit: number;
 }
 
-type Node = Record<string, unknown>;
-const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * The spec as the validator gets it, two defaults written out where the spec leaves them out:
  * - `required: false` on request bodies (OpenAPI's default): the validator lets a request without a body through
@@ -48,16 +46,16 @@ const isNode = (value: unknown): value is Node => typeof value === 'object' && v
  *   "+" for a space that URLSearchParams and HTML forms send, or the ":" of a date-time, which Express decodes.
  */
 function forValidator<T>(document: T): T {
-  const doc = document as { paths?: Record<string, Node>; components?: { requestBodies?: Node; parameters?: Node } };
-  const operations = Object.values(doc.paths ?? {}).flatMap((item) => (isNode(item) ? Object.values(item).filter(isNode) : []));
+  const doc = document as { paths?: Record<string, unknown>; components?: { requestBodies?: Record<string, unknown>; parameters?: Record<string, unknown> } };
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => (isPlainObject(item) ? Object.values(item).filter(isPlainObject) : []));
   const bodies = [...operations.map((operation) => operation.requestBody), ...Object.values(doc.components?.requestBodies ?? {})];
   for (const body of bodies) {
-    if (isNode(body) && !('$ref' in body) && !('required' in body)) body.required = false;
+    if (isPlainObject(body) && !('$ref' in body) && !('required' in body)) body.required = false;
   }
-  const pathItems = Object.values(doc.paths ?? {}).filter(isNode);
+  const pathItems = Object.values(doc.paths ?? {}).filter(isPlainObject);
   const parameters = [...pathItems, ...operations].flatMap((owner) => (Array.isArray(owner.parameters) ? owner.parameters : []));
   for (const parameter of [...parameters, ...Object.values(doc.components?.parameters ?? {})]) {
-    if (isNode(parameter) && parameter.in === 'query' && !('allowReserved' in parameter)) parameter.allowReserved = true;
+    if (isPlainObject(parameter) && parameter.in === 'query' && !('allowReserved' in parameter)) parameter.allowReserved = true;
   }
   return document;
 }

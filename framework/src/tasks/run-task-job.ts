@@ -8,7 +8,6 @@ import { normalizeError } from '../errors/normalize-error';
 import type { PymError } from '../errors/pym-error';
 import { formatError } from '../errors/format-error';
 import { reportSafely, type ErrorReporter } from '../errors/report-error';
-import { toWire } from '../models/to-wire';
 import { registryModelCodec } from '../models/task-model-codec';
 import { deserializeArgs } from './deserialize-args';
 import { EnvelopeRejectedError, openEnvelope, type TaskEnvelope } from './envelope';
@@ -18,6 +17,7 @@ import { JobCancellation } from './job-cancellation';
 import { isDeclaredScheduler } from './schedules';
 import type { CancelListener } from './task-cancel';
 import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskTimedOut } from './task-errors';
+import { taskResultOf } from './task-result';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
 import { findTask } from './task-registry';
@@ -118,7 +118,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     const timeout = task.options.timeout;
     const result = await (timeout === undefined ? run : withTimeout(Promise.resolve(run), timeout, () => overrun(task.name, timeout, cancellation)));
     if (cancellation.aborted) throw cancellation.reason;
-    return resultOf(result, task.name);
+    return taskResultOf(result, task.name);
   } catch (thrown) {
     if (cancellation.aborted && !(cancellation.reason instanceof TaskTimedOut)) {
       deps.logger.info({ task: { name: job.name, jobId, attempt, userId } }, `task ${job.name} cancelled`);
@@ -167,46 +167,6 @@ function rebuildArgs(encoded: TaskEnvelope['args'], jobId: string): unknown[] {
   } catch (cause) {
     throw new TaskArgumentInvalid(`Job ${jobId}: ${(cause as Error).message}`, { cause });
   }
-}
-
-/** The task's return value as stored for GET /tasks/{id}; one that cannot be stored fails the job, without a rerun. */
-function resultOf(value: unknown, taskName: string): unknown {
-  let wire: unknown;
-  try {
-    wire = toWire(value);
-  } catch (cause) {
-    throw new TaskResultInvalid(`Task ${taskName} returned a value that cannot be stored: ${(cause as Error).message}`, { cause });
-  }
-  const problem = notJsonData(wire, 'result');
-  if (problem) throw new TaskResultInvalid(`Task ${taskName} returned a value that cannot be stored: ${problem}`);
-  return wire;
-}
-
-/**
- * What JSON would silently lose in a value (a Map or Set becomes {}, NaN null…), or undefined when it is JSON data:
- * plain objects, arrays, strings, finite numbers, booleans, null (an undefined property is left out, as in JSON).
- */
-function notJsonData(value: unknown, path: string): string | undefined {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}, which JSON cannot hold`;
-  if (typeof value !== 'object') return path === 'result' && value === undefined ? undefined : `${path} is a ${typeof value}`;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const problem = notJsonData(value[index] ?? null, `${path}[${index}]`);
-      if (problem) return problem;
-    }
-    return undefined;
-  }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    return `${path} is ${value.constructor?.name ? `a ${value.constructor.name}` : 'an object with a custom prototype'}, which JSON would store as its own fields only (a Map or a Set as {}): return plain data`;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) continue;
-    const problem = notJsonData(item, `${path}.${key}`);
-    if (problem) return problem;
-  }
-  return undefined;
 }
 
 /**
