@@ -12,6 +12,7 @@ export { reply, created, accepted, noContent, isReply, type Reply } from './http
 
 // ── Config ────────────────────────────────────────────────────────────────────
 export { loadConfig, type LoadConfigOptions, type ConfigOverrides } from './config/load-config';
+/** getConfig(): the config of the app whose request or task runs; setConfig(): the config of a script. */
 export { getConfig, setConfig, hasConfig } from './config/config-store';
 export { ConfigError, type ConfigProblem } from './config/config-error';
 export type { PymConfig } from './config/config-schema';
@@ -47,7 +48,7 @@ export type { AsyncTaskOptions } from './tasks/task-options';
 export { taskRef, isTaskRef, type TaskRef } from './tasks/task-ref';
 export { runTask } from './tasks/run-task';
 /** Release the task queue connection (scripts that enqueue, then exit). */
-export { closeTaskBackend as closeTasks } from './tasks/task-backend';
+export { closeTasks } from './tasks/task-backend';
 export { startWorker, type StartWorkerOptions, type RunningWorker } from './tasks/start-worker';
 export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected, TaskTimedOut } from './tasks/task-errors';
 /** Task resources: inside a task, report progress, a resource, a user-facing failure; honour cancels. */

@@ -1,6 +1,6 @@
 // withBackendToken: run code as the service itself, with a freshly minted token in the context.
 import { getConfig } from '../config/config-store';
-import { currentContext, runWithContext, type RequestContext } from '../context/request-context';
+import { currentContext, runWithContext, type ContextState } from '../context/request-context';
 import { requestIdFrom } from '../context/request-id';
 import { mintToken } from './generate-token';
 import { jwtSettingsFrom } from './jwt-settings';
@@ -32,6 +32,6 @@ export function withBackendToken<T>(options: BackendTokenOptions, fn: () => T): 
     );
   }
   const { token, claims } = mintToken(jwtSettingsFrom(config), userId, { data: options.data });
-  const base: RequestContext = currentContext() ?? { requestId: requestIdFrom(undefined), method: '', url: '' };
+  const base: ContextState = currentContext() ?? { requestId: requestIdFrom(undefined), method: '', url: '' };
   return runWithContext({ ...base, token, claims }, fn);
 }

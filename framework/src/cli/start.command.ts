@@ -1,15 +1,12 @@
 // `pym start`: serve every spec of the service (and run its task workers when with_async is on).
 import type { Command } from 'commander';
-import type { Logger } from 'pino';
-import type { PymConfig } from '../config/config-schema';
 import { loadConfig } from '../config/load-config';
 import { loadServiceHooks } from '../config/load-hooks';
 import { maskUrlPassword } from '../config/mask-config';
-import { createApp } from '../http/create-app';
+import { createApp, type PymApp } from '../http/create-app';
 import { serve } from '../http/serve';
 import { isRedisReachable } from '../tasks/check-redis';
 import { createInProcessBackend } from '../tasks/in-process-backend';
-import { setTaskBackend } from '../tasks/task-backend';
 import { listTasks } from '../tasks/task-registry';
 import { superviseWorkers, type SupervisedWorkers } from '../tasks/worker-supervisor';
 import { CliError } from './cli-error';
@@ -29,7 +26,8 @@ interface StartOptions {
  * When the service uses tasks, Redis must answer. In dev only, an unreachable Redis switches tasks to the
  * in-process backend (warned loudly); anywhere else it is a startup error. Returns whether Redis is up.
  */
-async function checkTaskQueue(config: PymConfig, logger: Logger): Promise<boolean> {
+async function checkTaskQueue(pymApp: PymApp): Promise<boolean> {
+  const { config, logger } = pymApp;
   if (!config.with_async && listTasks().length === 0) return true;
   if (await isRedisReachable(config.async.redis_url)) return true;
   if (config.env !== 'dev') {
@@ -41,7 +39,7 @@ async function checkTaskQueue(config: PymConfig, logger: Logger): Promise<boolea
     { redis: maskUrlPassword(config.async.redis_url) },
     'Redis is unreachable: DEV MODE runs tasks inside this process (sealed envelopes, no persistence, no workers)',
   );
-  setTaskBackend(createInProcessBackend(config, logger, loadServiceHooks(config).reportError));
+  pymApp.scope.useTaskBackend(createInProcessBackend(pymApp.scope, loadServiceHooks(config).reportError));
   return false;
 }
 
@@ -51,7 +49,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
   registerTypeScriptLoader(loaded.srcDir);
   const pymApp = await createApp({ config: loaded });
   const { app, config, logger, operations } = pymApp;
-  const redisUp = await checkTaskQueue(config, logger);
+  const redisUp = await checkTaskQueue(pymApp);
   let workers: SupervisedWorkers | undefined;
   if (config.with_async && options.worker && redisUp) {
     const args = [...(options.config ? ['--config', options.config] : []), '--env', config.env];

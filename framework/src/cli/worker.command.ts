@@ -1,7 +1,6 @@
 // `pym worker`: run the service's task workers (no HTTP); SIGTERM lets active tasks finish first.
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config';
-import { getLogger } from '../logging/logger';
 import { startWorker } from '../tasks/start-worker';
 import { onShutdownSignal } from './on-shutdown-signal';
 import { parsePositiveInt } from './parse-options';
@@ -18,7 +17,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
   const config = loadConfig({ configPath: options.config, env: options.env });
   registerTypeScriptLoader(config.srcDir);
   const worker = await startWorker({ config, concurrency: options.concurrency });
-  const logger = getLogger();
+  const { logger } = worker;
   // Before the ready line: a supervisor (or a test) may stop the worker as soon as it reads it, and a SIGTERM that
   // came before the handler would kill it on the spot, without letting its tasks finish.
   onShutdownSignal(logger, 'worker finishing active tasks', () => worker.close());

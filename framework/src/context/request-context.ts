@@ -1,5 +1,6 @@
 // The per-request (and per-task) context, carried by AsyncLocalStorage across awaits.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AppScope } from './app-scope';
 
 /** Claims of a verified JWT (`sub`, `iss`, `aud`, `exp`, `iat` and the service's own data). */
 export interface TokenClaims {
@@ -29,22 +30,35 @@ export interface RequestContext {
   idempotencyKey?: string;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+/** The context as pym keeps it: the request's, plus the app it runs in (internal: never shown to a caller). */
+export interface ContextState extends RequestContext {
+  /** The app serving the request or running the task: its config, logger and task queue. */
+  app?: AppScope;
+}
+
+const storage = new AsyncLocalStorage<ContextState>();
 
 /** Run `fn` with `context` as the current context (also across every await inside `fn`). */
-export function runWithContext<T>(context: RequestContext, fn: () => T): T {
+export function runWithContext<T>(context: ContextState, fn: () => T): T {
   return storage.run(context, fn);
 }
 
 /** The live context object (internal: middleware fills in the token once verified). */
-export function currentContext(): RequestContext | undefined {
+export function currentContext(): ContextState | undefined {
   return storage.getStore();
+}
+
+/** The scope of the app the current request or task belongs to, or undefined outside any. */
+export function currentAppScope(): AppScope | undefined {
+  return storage.getStore()?.app;
 }
 
 /** A copy of the current request context, or undefined outside any request or task. */
 export function getRequestContext(): Readonly<RequestContext> | undefined {
   const context = storage.getStore();
-  return context ? Object.freeze({ ...context, claims: context.claims && { ...context.claims } }) : undefined;
+  if (!context) return undefined;
+  const { app: _app, ...request } = context;
+  return Object.freeze({ ...request, claims: request.claims && { ...request.claims } });
 }
 
 /** The caller's user id (the token's `sub`), or undefined when the request is anonymous. */

@@ -1,5 +1,5 @@
 // The built-in operations every service has: GET /ping, GET /version, GET /auth/version and the task resources.
-import type { PymConfig } from '../config/config-schema';
+import type { AppScope } from '../context/app-scope';
 import type { LoadedApi, OpenApiDocument } from '../openapi/types';
 import { taskHandlers, taskPaths, taskSchemas } from './builtin-task-api';
 import type { RequestHandlerFunction } from './handler';
@@ -63,7 +63,8 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
 }
 
 /** The handlers of the built-in operations, by operationId. */
-export function builtinHandlers(config: PymConfig, apis: readonly LoadedApi[]): Record<string, RequestHandlerFunction> {
+export function builtinHandlers(scope: AppScope, apis: readonly LoadedApi[]): Record<string, RequestHandlerFunction> {
+  const { config } = scope;
   const version = () => ({ name: config.name, version: config.version, apis: apis.map((api) => api.name), pym_env: config.env });
-  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version, ...taskHandlers(config) };
+  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version, ...taskHandlers(scope) };
 }

@@ -1,8 +1,7 @@
 // The built-in task resources: GET /tasks, GET /tasks/{id}, DELETE /tasks/{id} (spec paths, schemas and handlers).
-import type { PymConfig } from '../config/config-schema';
+import type { AppScope } from '../context/app-scope';
 import { getUserTokenData } from '../context/request-context';
 import type { OpenApiDocument } from '../openapi/types';
-import { getTaskBackend } from '../tasks/task-backend';
 import { TaskResources } from '../tasks/task-resources';
 import { httpStatusOf, type TaskStatus, type TaskStatusName } from '../tasks/task-status';
 import type { RequestHandlerFunction } from './handler';
@@ -117,8 +116,8 @@ function serve(doc: TaskStatus) {
 }
 
 /** Handlers of the task resources, by operationId. */
-export function taskHandlers(config: PymConfig): Record<string, RequestHandlerFunction> {
-  const resources = () => new TaskResources(config, getTaskBackend().bullmq);
+export function taskHandlers(scope: AppScope): Record<string, RequestHandlerFunction> {
+  const resources = () => new TaskResources(scope.config, scope.taskBackend().bullmq);
   const caller = () => ({ claims: getUserTokenData() ?? {} });
   return {
     pymGetTask: async ({ params }) => serve(await resources().get(params.id as string, caller())),

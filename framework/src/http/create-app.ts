@@ -6,12 +6,12 @@ import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/verify-token';
 import { jwtSettingsFrom } from '../auth/jwt-settings';
 import type { PymConfig } from '../config/config-schema';
-import { setConfig } from '../config/config-store';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
 import { loadServiceHooks } from '../config/load-hooks';
 import type { ErrorFormatter } from '../errors/format-error';
 import type { ErrorReporter } from '../errors/report-error';
-import { createLogger, setLogger } from '../logging/logger';
+import { createAppScope, type AppScope } from '../context/app-scope';
+import { createLogger } from '../logging/logger';
 import { registerApiModels } from '../models/model-registry';
 import { apiFromDocument } from '../openapi/load-apis';
 import { loadApis } from '../openapi/load-apis';
@@ -19,7 +19,6 @@ import { listOperations } from '../openapi/list-operations';
 import { resolveHandlers } from '../openapi/resolve-handlers';
 import { createRouteMatcher } from '../openapi/route-matcher';
 import { createBullmqBackend } from '../tasks/bullmq-backend';
-import { closeTaskBackend, setTaskBackendFactory } from '../tasks/task-backend';
 import type { BoundOperation, LoadedApi } from '../openapi/types';
 import { createApiValidator } from './api-validator';
 import { accessLog } from './access-log.middleware';
@@ -55,14 +54,21 @@ export interface PymApp {
   apis: readonly LoadedApi[];
   /** Every bound operation, built-ins included. */
   operations: readonly BoundOperation[];
+  /**
+   * What the app owns (config, logger, task queue): its requests reach it through their context, so that
+   * `getConfig()` in a handler is this app's config even with other apps in the process.
+   */
+  scope: AppScope;
+  /** Run `fn` as code of this app outside any request: `getConfig()`, `getLogger()` and task calls are this app's. */
+  run<T>(fn: () => T): T;
   /** Release what the app holds besides its server (the task queue connection). */
   close(): Promise<void>;
 }
 
 /** The built-in API and the handlers of its operations. */
-async function loadBuiltins(config: PymConfig, apis: readonly LoadedApi[]) {
-  const api = await apiFromDocument(builtinDocument(config.jwt_secret !== undefined), { name: 'pym', file: '<builtin>' });
-  return { api, handlers: builtinHandlers(config, apis) };
+async function loadBuiltins(scope: AppScope, apis: readonly LoadedApi[]) {
+  const api = await apiFromDocument(builtinDocument(scope.config.jwt_secret !== undefined), { name: 'pym', file: '<builtin>' });
+  return { api, handlers: builtinHandlers(scope, apis) };
 }
 
 /** The hooks given in code (they win over the config's `hooks` module). */
@@ -92,23 +98,24 @@ function defaultLogger(config: PymConfig): Logger {
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<PymApp> {
   const config = options.config ?? loadConfig(options);
-  setConfig(config);
   const logger = options.logger ?? defaultLogger(config);
-  setLogger(logger);
+  const scope = createAppScope(config, logger, () => createBullmqBackend(config, logger));
 
   const apis = await loadApis(config.apisDir);
-  const builtins = await loadBuiltins(config, apis);
+  const builtins = await loadBuiltins(scope, apis);
   const operations = listOperations([...apis, builtins.api]);
   const userOperations = operations.filter((operation) => operation.api !== builtins.api);
-  const handlers = new Map<BoundOperation, RequestHandlerFunction>(
-    resolveHandlers(userOperations, config.srcDir) as Map<BoundOperation, RequestHandlerFunction>,
+  // The service's modules are imported inside the app's scope: code they run as they load sees its config.
+  const handlers = scope.run(
+    () => new Map<BoundOperation, RequestHandlerFunction>(resolveHandlers(userOperations, config.srcDir) as Map<BoundOperation, RequestHandlerFunction>),
   );
   for (const operation of operations) {
     if (operation.api === builtins.api) handlers.set(operation, builtins.handlers[operation.operationId]!);
   }
-  registerApiModels(apis, config.srcDir);
-  const hooks = { ...loadServiceHooks(config), ...definedHooks(options) };
-  setTaskBackendFactory(() => createBullmqBackend(config, logger));
+  const hooks = scope.run(() => {
+    registerApiModels(apis, config.srcDir);
+    return { ...loadServiceHooks(config), ...definedHooks(options) };
+  });
 
   const needsJwt = operations.some((operation) => operation.auth !== 'none');
   const verify = needsJwt ? createTokenVerifier(jwtSettingsFrom(config)) : undefined;
@@ -119,7 +126,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestContext());
+  app.use(requestContext(scope));
   app.use(accessLog(logger));
   app.use(matchOperation(createRouteMatcher(operations)));
   app.use(cookieParser());
@@ -129,7 +136,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
-  return { app, config, logger, apis, operations, close: closeTaskBackend };
+  return { app, config, logger, apis, operations, scope, run: scope.run, close: scope.closeTaskBackend };
 }
 
 /** `body_limit` in bytes (a number, or a size like `1mb`: the config schema checked its form). */

@@ -1,22 +1,27 @@
 // Middleware: give every request an id and a context (AsyncLocalStorage) that lives across its awaits.
 import type { RequestHandler } from 'express';
-import { runWithContext, type RequestContext } from '../context/request-context';
+import type { AppScope } from '../context/app-scope';
+import { runWithContext, type ContextState } from '../context/request-context';
 import { requestIdFrom } from '../context/request-id';
 
 /** W3C trace context: version, trace id, parent id, flags (lowercase hex; an all-zero id is invalid). */
 const TRACEPARENT = /^(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** Creates the request's context, echoes its id in `X-Request-Id`, and runs the rest of the chain inside it. */
-export function requestContext(): RequestHandler {
+/**
+ * Creates the request's context (in the app `scope`: its config, logger, task queue), echoes its id in
+ * `X-Request-Id`, and runs the rest of the chain inside it.
+ */
+export function requestContext(scope: AppScope): RequestHandler {
   return function requestContextMiddleware(req, res, next) {
     const traceparent = req.headers.traceparent;
     const idempotencyKey = req.headers['idempotency-key'];
-    const context: RequestContext = {
+    const context: ContextState = {
       requestId: requestIdFrom(req.headers['x-request-id']),
       method: req.method,
       url: req.originalUrl,
       traceparent: typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? traceparent : undefined,
       idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey.slice(0, 256) : undefined,
+      app: scope,
     };
     res.setHeader('X-Request-Id', context.requestId);
     runWithContext(context, next);

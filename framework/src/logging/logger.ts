@@ -1,7 +1,8 @@
 // The pino logger: JSON in production, readable in a dev terminal, request id on every line, secrets scrubbed.
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
-import { currentContext } from '../context/request-context';
+import { currentAppScope, currentContext } from '../context/request-context';
+import { getScriptScope } from '../context/script-scope';
 import { forgetRedisCommandArgs } from '../errors/forget-redis-command-args';
 import { REDACTED_PATHS, createLineScrubber } from './redact';
 
@@ -53,15 +54,15 @@ function serializeError(error: unknown): unknown {
   return pino.stdSerializers.err(error as Error);
 }
 
-let processLogger: Logger | undefined;
+let fallbackLogger: Logger | undefined;
 
-/** The process-wide logger (set by createApp or the worker; a default one until then). */
+/**
+ * The logger of the app whose request or task is running; outside any, the script config's (see `setConfig`), else
+ * a default JSON logger to stdout.
+ */
 export function getLogger(): Logger {
-  processLogger ??= createLogger();
-  return processLogger;
-}
-
-/** Replace the process-wide logger. */
-export function setLogger(logger: Logger): void {
-  processLogger = logger;
+  const scope = currentAppScope() ?? getScriptScope();
+  if (scope) return scope.logger;
+  fallbackLogger ??= createLogger();
+  return fallbackLogger;
 }

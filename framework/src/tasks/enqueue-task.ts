@@ -1,18 +1,18 @@
 // Calling an @asyncTask method: serialize the arguments, capture the context, seal, add the job (once per Idempotency-Key).
 import { randomUUID } from 'node:crypto';
 import type { PymConfig } from '../config/config-schema';
-import { getConfig, hasConfig, setConfig } from '../config/config-store';
+import { setConfig } from '../config/config-store';
 import { loadConfig } from '../config/load-config';
-import { currentContext } from '../context/request-context';
+import type { AppScope } from '../context/app-scope';
+import { currentContext, type ContextState } from '../context/request-context';
+import { getScriptScope } from '../context/script-scope';
 import { isPymError } from '../errors/pym-error';
-import { getLogger } from '../logging/logger';
 import { registryModelCodec } from '../models/task-model-codec';
-import { createBullmqBackend } from './bullmq-backend';
 import { sealEnvelope, type TaskContext } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { whenReady } from './redis-connection';
 import { serializeArgs } from './serialize-args';
-import { getTaskBackend, type TaskBackend, type TaskJob } from './task-backend';
+import type { TaskBackend, TaskJob } from './task-backend';
 import { TaskQueueUnavailable } from './task-errors';
 import { claimIdempotencyKey, taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
@@ -20,8 +20,7 @@ import type { TaskRef } from './task-ref';
 import { withTimeout } from './with-timeout';
 
 /** The caller's context as it travels in the envelope (empty identity outside any request or task). */
-function captureContext(): TaskContext {
-  const context = currentContext();
+function captureContext(context: ContextState | undefined): TaskContext {
   return {
     token: context?.token,
     claims: context?.claims && { ...context.claims },
@@ -31,6 +30,17 @@ function captureContext(): TaskContext {
     traceparent: context?.traceparent,
     enqueuedAt: Date.now(),
   };
+}
+
+/**
+ * The app a call enqueues for: the one of the current request or task; outside any, the script's (its config
+ * loaded from the working directory on the first call when `setConfig` was not called).
+ */
+function callerScope(context: ContextState | undefined): AppScope {
+  const scope = context?.app ?? getScriptScope();
+  if (scope) return scope;
+  setConfig(loadConfig());
+  return getScriptScope()!;
 }
 
 /**
@@ -62,14 +72,15 @@ async function addOnce(backend: TaskBackend, job: TaskJob, config: PymConfig, id
  * rejects with TASK_QUEUE_UNAVAILABLE (503) within `async.enqueue_timeout`.
  */
 export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]): Promise<TaskRef> {
-  if (!hasConfig()) setConfig(loadConfig());
-  const config = getConfig();
+  const context = currentContext();
+  const scope = callerScope(context);
+  const { config, logger } = scope;
   const encodedArgs = serializeArgs(args, registryModelCodec);
   // The owner index orders by this: sub-millisecond and increasing within the process, so that tasks started
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
   const id: string = randomUUID();
-  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext() };
+  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext(context) };
   const delay = task.options.delay ?? 0;
   const sub = envelope.context.claims?.sub;
   const job: TaskJob = {
@@ -83,12 +94,10 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
     // Listed for its owner (task resources) until its retention ends, which starts when the task does.
     index: typeof sub === 'string' && sub.length > 0 ? { owner: sub, at: listedAt, ttlSeconds: config.async.keep_finished + Math.ceil(delay / 1000) } : undefined,
   };
-  const logger = getLogger();
   let refId = id;
   try {
     const existing = await withTimeout(
-      // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
-      addOnce(getTaskBackend(() => createBullmqBackend(config, logger)), job, config, currentContext()?.idempotencyKey),
+      addOnce(scope.taskBackend(), job, config, context?.idempotencyKey),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );

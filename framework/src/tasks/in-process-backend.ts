@@ -1,6 +1,5 @@
 // Dev fallback when Redis is unreachable: run tasks in the server process, through the same seal/open path.
-import type { Logger } from 'pino';
-import type { PymConfig } from '../config/config-schema';
+import type { AppScope } from '../context/app-scope';
 import type { ErrorReporter } from '../errors/report-error';
 import { runTaskJob } from './run-task-job';
 import type { TaskBackend, TaskJob } from './task-backend';
@@ -10,12 +9,13 @@ import type { TaskBackend, TaskJob } from './task-backend';
  * that is opened, checked and turned back into arguments and context before the task runs, with the
  * same retries. Nothing survives a restart: never use it in production (pym start refuses to).
  */
-export function createInProcessBackend(config: PymConfig, logger: Logger, reportError?: ErrorReporter): TaskBackend {
+export function createInProcessBackend(scope: AppScope, reportError?: ErrorReporter): TaskBackend {
+  const { config, logger } = scope;
   const timers = new Set<NodeJS.Timeout>();
   const schedule = (job: TaskJob, attemptsMade: number, delay: number) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      runTaskJob({ id: job.id, name: job.name, data: job.data, attemptsMade, opts: { attempts: job.attempts } }, { config, logger, reportError }).then(
+      runTaskJob({ id: job.id, name: job.name, data: job.data, attemptsMade, opts: { attempts: job.attempts } }, { config, logger, scope, reportError }).then(
         () => undefined,
         (error: Error) => {
           const next = attemptsMade + 1;

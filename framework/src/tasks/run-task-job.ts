@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
-import { runWithContext } from '../context/request-context';
+import type { AppScope } from '../context/app-scope';
+import { runWithContext, type ContextState } from '../context/request-context';
 import { normalizeError } from '../errors/normalize-error';
 import type { PymError } from '../errors/pym-error';
 import { formatError } from '../errors/format-error';
@@ -43,6 +44,8 @@ export interface RunnableJob {
 export interface TaskRunnerDeps {
   config: PymConfig;
   logger: Logger;
+  /** The worker's app: the task runs in it (its getConfig(), getLogger(), task queue). */
+  scope?: AppScope;
   reportError?: ErrorReporter;
   /** The worker's cancel listener (cancels of running tasks). */
   cancels?: CancelListener;
@@ -79,6 +82,8 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   let userId: string | undefined;
   let requestId: string | undefined;
   let refused = false;
+  // The task's context once rebuilt: the service's reportError hook runs in it (else in the worker's app).
+  let context: ContextState | undefined;
   const state = progressOf(job);
   const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(progress).then(() => undefined) : undefined;
   const redelivered = job.attemptsMade > 0 || job.attemptsStarted !== 1;
@@ -103,7 +108,8 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     }
     userId = envelope.context.claims?.sub as string | undefined;
     requestId = envelope.context.requestId;
-    const context = taskRequestContext(envelope.context, deps.config);
+    context = taskRequestContext(envelope.context, deps.config) as ContextState;
+    context.app = deps.scope;
     const args = rebuildArgs(envelope.args, jobId);
     if (cancellation.aborted) throw cancellation.reason;
     const running: JobContext = {
@@ -138,10 +144,9 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
       await save(state).catch((cause: Error) => deps.logger.warn({ jobId, err: { message: cause.message } }, 'could not store the task error'));
     }
     if (final) {
-      reportSafely(
-        deps.reportError,
-        { errorId, code: error.code, status: error.status, message: error.message, error, cause: error.cause, task: taskInfo },
-        deps.logger,
+      const report = { errorId, code: error.code, status: error.status, message: error.message, error, cause: error.cause, task: taskInfo };
+      runWithContext(context ?? { requestId: requestId ?? '', method: '', url: '', app: deps.scope }, () =>
+        reportSafely(deps.reportError, report, deps.logger),
       );
     }
     if (!deps.config.async.encrypt) {

@@ -2,10 +2,10 @@
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
-import { setConfig } from '../config/config-store';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
 import { loadServiceHooks, type ServiceHooks } from '../config/load-hooks';
-import { createLogger, setLogger } from '../logging/logger';
+import { createAppScope } from '../context/app-scope';
+import { createLogger } from '../logging/logger';
 import { registerApiModels } from '../models/model-registry';
 import { loadApis } from '../openapi/load-apis';
 import { listOperations } from '../openapi/list-operations';
@@ -17,7 +17,6 @@ import { openRedis } from './redis-connection';
 import { runTaskJob } from './run-task-job';
 import { resolveSchedules, syncSchedules } from './schedules';
 import { listenForCancels } from './task-cancel';
-import { closeTaskBackend, setTaskBackendFactory } from './task-backend';
 import { listTasks } from './task-registry';
 
 /** Options of `startWorker`. */
@@ -36,6 +35,10 @@ export interface RunningWorker {
   concurrency: Record<string, number>;
   /** Names of the registered tasks. */
   tasks: string[];
+  /** The worker's logger. */
+  logger: Logger;
+  /** Run `fn` as code of this worker's app outside any task: `getConfig()`, `getLogger()` and task calls are its. */
+  run<T>(fn: () => T): T;
   /**
    * Stop taking jobs and wait for active ones up to `async.shutdown_timeout` seconds; jobs still running
    * then are left to BullMQ's stalled-job recovery, which hands them to another worker.
@@ -56,18 +59,19 @@ function queueNames(config: PymConfig): string[] {
  */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const config = options.config ?? loadConfig(options);
-  setConfig(config);
   const logger = options.logger ?? createLogger({ level: config.log_level, secretValues: config.secretValues, base: { service: config.name, role: 'worker' } });
-  setLogger(logger);
+  // The worker's own app: its tasks (and the tasks they enqueue) see this config, logger and queue connection.
+  const scope = createAppScope(config, logger, () => createBullmqBackend(config, logger));
   const apis = await loadApis(config.apisDir);
-  registerApiModels(apis, config.srcDir);
-  resolveHandlers(listOperations(apis), config.srcDir);
-  loadTaskModules(config);
-  // Every startup error before the first job is taken: a worker that died after taking some would leave them
-  // active until stalled-job recovery (and fail them for good once stalled twice, unreported).
-  resolveSchedules(config);
-  const hooks = { ...loadServiceHooks(config), ...options };
-  setTaskBackendFactory(() => createBullmqBackend(config, logger));
+  const hooks = scope.run(() => {
+    registerApiModels(apis, config.srcDir);
+    resolveHandlers(listOperations(apis), config.srcDir);
+    loadTaskModules(config);
+    // Every startup error before the first job is taken: a worker that died after taking some would leave them
+    // active until stalled-job recovery (and fail them for good once stalled twice, unreported).
+    resolveSchedules(config);
+    return { ...loadServiceHooks(config), ...options };
+  });
   const cancels = listenForCancels(config.async.redis_url, config.async.prefix, logger);
 
   const names = queueNames(config);
@@ -75,7 +79,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const concurrencyOf = (queue: string) => config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency;
   const connections = names.map(() => openRedis(config.async.redis_url, 'worker', logger));
   const workers = names.map((queue, index) => {
-    const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, reportError: hooks.reportError, cancels }), {
+    const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, scope, reportError: hooks.reportError, cancels }), {
       connection: connections[index],
       prefix: config.async.prefix,
       concurrency: concurrencyOf(queue),
@@ -90,7 +94,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const release = async (force: boolean) => {
     await Promise.all(workers.map((worker) => worker.close(force)));
     for (const connection of connections) connection.disconnect();
-    await closeTaskBackend();
+    await scope.closeTaskBackend();
     await cancels.close();
   };
   try {
@@ -128,5 +132,5 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const close = () => (closing ??= stop());
   const queues = workers.map((worker) => worker.name);
   const concurrency = Object.fromEntries(queues.map((queue) => [queue, concurrencyOf(queue)]));
-  return { queues, concurrency, tasks: listTasks().map((task) => task.name), close };
+  return { queues, concurrency, tasks: listTasks().map((task) => task.name), logger, run: scope.run, close };
 }

@@ -1,6 +1,9 @@
 // The seam between enqueueing and the queue: BullMQ in production, an in-process runner as dev fallback.
+// Each app owns its backend (see context/app-scope.ts).
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { currentAppScope } from '../context/request-context';
+import { getScriptScope } from '../context/script-scope';
 import type { SealedEnvelope } from './envelope';
 import type { OwnerIndexEntry } from './task-owner-index';
 
@@ -38,35 +41,10 @@ export interface BullmqHandle {
   queue(name: string): Queue;
 }
 
-let current: TaskBackend | undefined;
-let factory: (() => TaskBackend) | undefined;
-
-/** Install the backend tasks are enqueued to (createApp / the worker do; tests may too). */
-export function setTaskBackend(backend: TaskBackend | undefined): void {
-  current = backend;
-}
-
-/** Install how a backend is made on first use (the BullMQ one by default). */
-export function setTaskBackendFactory(make: () => TaskBackend): void {
-  factory = make;
-}
-
 /**
- * The current backend, created on first use by the installed factory, else by `fallback` (how a plain
- * script, which never called createApp() or startWorker(), gets one).
+ * Close the task queue connection of the code calling it: inside a request or task, its app's; elsewhere, the
+ * script's (see `setConfig`). A script that enqueued tasks calls it so that its process can exit.
  */
-export function getTaskBackend(fallback?: () => TaskBackend): TaskBackend {
-  if (!current) {
-    const make = factory ?? fallback;
-    if (!make) throw new Error('No task backend: call createApp() or startWorker() before calling a task');
-    current = make();
-  }
-  return current;
-}
-
-/** Close and forget the current backend. */
-export async function closeTaskBackend(): Promise<void> {
-  const backend = current;
-  current = undefined;
-  await backend?.close();
+export async function closeTasks(): Promise<void> {
+  await (currentAppScope() ?? getScriptScope())?.closeTaskBackend();
 }

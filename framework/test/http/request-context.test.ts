@@ -2,11 +2,19 @@
 // every task the request starts, so only a well-formed W3C one is kept.
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { loadConfig } from '../../src/config/load-config';
+import { createAppScope } from '../../src/context/app-scope';
 import { currentContext } from '../../src/context/request-context';
 import { requestContext } from '../../src/http/request-context.middleware';
+import { createLogger } from '../../src/logging/logger';
+import { fixture } from '../config/config-test-helpers';
+
+const config = loadConfig({ cwd: fixture('minimal'), environment: {} });
 
 const app = express();
-app.use(requestContext());
+app.use(requestContext(createAppScope(config, createLogger({ level: 'silent' }), () => {
+  throw new Error('no task backend in this test');
+})));
 app.get('/context', (_req, res) => {
   res.json({ traceparent: currentContext()?.traceparent ?? null });
 });

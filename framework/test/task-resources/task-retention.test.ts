@@ -6,9 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { asyncTask, taskRef, type PymConfig } from '@pym/framework';
 import { runWithContext } from '../../src/context/request-context';
-import { getLogger } from '../../src/logging/logger';
-import { createBullmqBackend } from '../../src/tasks/bullmq-backend';
-import { getTaskBackend } from '../../src/tasks/task-backend';
+import { getScriptScope } from '../../src/context/script-scope';
 import { TaskNotFound, TaskResources, UNINDEX_AFTER_MS } from '../../src/tasks/task-resources';
 import { indexTask, ownerTaskIds } from '../../src/tasks/task-owner-index';
 import { createTaskFixture, enqueueAsScript, MAIN_REDIS_URL, stopEnqueuingAsScript, type TaskFixture } from '../tasks-integration/tasks-harness';
@@ -44,7 +42,7 @@ test('a finished task is readable and listed during async.keep_finished, then 40
 
   // The backend the enqueue went through (connected), as the server's task resources use it.
   let now = finishedOn + (KEEP_SECONDS - 1) * 1000;
-  const resources = new TaskResources(config, getTaskBackend().bullmq, () => now);
+  const resources = new TaskResources(config, getScriptScope()!.taskBackend().bullmq, () => now);
   expect(await resources.get(ref.id, caller)).toMatchObject({ id: ref.id, status: 'completed', result: 'done' });
   expect((await resources.list(caller, { limit: 10, offset: 0 })).tasks.map((task) => task.id)).toEqual([ref.id]);
 
@@ -64,7 +62,7 @@ test('an index entry whose job is not there yet (an enqueue in flight) is skippe
   await indexTask(fixture.redis, fixture.prefix, owner, id, enqueuedAt, KEEP_SECONDS);
 
   let now = enqueuedAt + UNINDEX_AFTER_MS - 1;
-  const resources = new TaskResources(config, getTaskBackend(() => createBullmqBackend(config, getLogger())).bullmq, () => now);
+  const resources = new TaskResources(config, getScriptScope()!.taskBackend().bullmq, () => now);
   expect((await resources.list(caller, { limit: 10, offset: 0 })).tasks).toEqual([]);
   expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 10)).toEqual([id]); // kept for when its job lands
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { asyncTask, taskRef, type PymConfig } from '@pym/framework';
 import { runWithContext } from '../../src/context/request-context';
-import { getTaskBackend } from '../../src/tasks/task-backend';
+import { getScriptScope } from '../../src/context/script-scope';
 import { ownerTaskIds } from '../../src/tasks/task-owner-index';
 import { createTaskFixture, enqueueAsScript, stopEnqueuingAsScript, type TaskFixture } from './tasks-harness';
 
@@ -38,7 +38,7 @@ test('the stored job has its id, name and pym\'s options: attempts, backoff, ret
 });
 
 test('a delayed task: the enqueuing process sends Redis a PING once it is due (waking up a worker blocked on it)', async () => {
-  const producer = getTaskBackend().bullmq!.redis;
+  const producer = getScriptScope()!.taskBackend().bullmq!.redis;
   await taskRef(Listed.touch(0)); // the producer is connected
   const listed = String(await fixture.redis.client('LIST', 'ID', String(await producer.client('ID'))));
   const address = /\baddr=(\S+)/.exec(listed)![1];

@@ -13,7 +13,6 @@ import jwt from 'jsonwebtoken';
 import type { PymConfig } from '../../src/config/config-schema';
 import { resetConfig, setConfig } from '../../src/config/config-store';
 import { loadConfig } from '../../src/config/load-config';
-import { closeTaskBackend } from '../../src/tasks/task-backend';
 import { spawnPym, startPym, type PymProcess } from '../helpers/spawn-pym';
 
 /** The fixture service: its specs, handlers, tasks and hooks. */
@@ -321,6 +320,5 @@ export function enqueueAsScript(fixture: TaskFixture): PymConfig {
 
 /** Close the task queue connection `enqueueAsScript` led to, and forget the config. */
 export async function stopEnqueuingAsScript(): Promise<void> {
-  await closeTaskBackend();
-  resetConfig();
+  await resetConfig();
 }
