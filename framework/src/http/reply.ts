@@ -21,11 +21,13 @@ export function isReply(value: unknown): value is Reply {
 }
 
 /**
- * Reply with any status, body and headers.
+ * Reply with any status, body and headers. Without a body (`reply(404)`), it fits any handler's return type.
  *
  * @example
  * return reply(200, book, { 'Cache-Control': 'max-age=60' });
  */
+export function reply(status: number, body?: undefined, headers?: Record<string, string>): Reply<never>;
+export function reply<T>(status: number, body: T, headers?: Record<string, string>): Reply<T>;
 export function reply<T>(status: number, body?: T, headers: Record<string, string> = {}): Reply<T> {
   if (!Number.isInteger(status) || status < 100 || status > 599) {
     throw new TypeError(`reply(): ${status} is not an HTTP status`);
@@ -68,5 +70,5 @@ export function accepted<T>(
 
 /** `204 No Content`. */
 export function noContent(headers: Record<string, string> = {}): Reply<never> {
-  return reply<never>(204, undefined, headers);
+  return reply(204, undefined, headers);
 }

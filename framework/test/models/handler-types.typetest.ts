@@ -33,6 +33,10 @@ export const answerQuestion: Handler<'answerQuestion'> = async ({ body, params }
 
 export const adoptPet: Handler<'adoptPet'> = async ({ body }) => (body ? reply(200, body) : reply(202, undefined));
 
+// A reply without a body (a status only, or with headers) fits any operation's handler.
+export const notFoundReply: Handler<'getBook'> = async ({ params }) => (params.id > 0 ? { title: 'T', isbn: 'x' } : reply(404));
+export const goneReply: Handler<'getBook'> = () => reply(410, undefined, { 'Cache-Control': 'no-store' });
+
 export const questionFromRegistry = (question: Question): Answer => question.toReply('x', new Date());
 
 type CreateBody = Operations['createBook']['body'];
