@@ -6,6 +6,7 @@ import { bundleRefs, type SpecFileCache } from './bundle-refs';
 import { readSpecFile, SPEC_EXTENSIONS } from './read-spec-file';
 import { displayPath, SpecError } from './spec-error';
 import type { LoadedApi, OpenApiDocument } from './types';
+import { specProblems } from './validate-spec';
 
 /**
  * Load every API in `apisDir`: each `*.yaml`, `*.yml` or `*.json` file, in the folder or any
@@ -15,7 +16,8 @@ import type { LoadedApi, OpenApiDocument } from './types';
  *
  * @returns the APIs sorted by name.
  * @throws SpecError for a missing or API-less folder, a parse error (with line), a Swagger 2.0
- *   or non-3.0/3.1 file, a broken `$ref`, or two APIs with the same name.
+ *   or non-3.0/3.1 file, a broken `$ref`, two APIs with the same name, or specs that break the OpenAPI
+ *   schema (one error listing every problem of every file: file, JSON pointer, message).
  *
  * @example
  * const apis = await loadApis(path.join(root, 'apis'));
@@ -46,7 +48,20 @@ export async function loadApis(apisDir: string): Promise<LoadedApi[]> {
   }
   const apis: LoadedApi[] = [];
   for (const candidate of candidates) apis.push(processDocument(candidate.document, candidate.name, candidate.file, cache));
+  throwSpecProblems(apis);
   return apis;
+}
+
+/**
+ * Check each API against the OpenAPI schema of its version; every problem of every API in one SpecError, a line
+ * each: `<file>#<JSON pointer>: <what is wrong>`. The pointer is into the bundled document: the same as in the file
+ * for its own content, under `/components/...` for what a `$ref` brought in from another file.
+ */
+function throwSpecProblems(apis: readonly LoadedApi[]): void {
+  const lines = apis.flatMap((api) => specProblems(api.document, api.version).map((problem) => `${displayPath(api.file)}#${problem.pointer}: ${problem.message}`));
+  if (lines.length === 0) return;
+  const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
+  throw new SpecError('', `${count} in the OpenAPI specs (file#JSON pointer: what breaks the OpenAPI schema)\n${lines.join('\n')}`);
 }
 
 /**
@@ -58,7 +73,9 @@ export async function loadApis(apisDir: string): Promise<LoadedApi[]> {
  * const api = await apiFromDocument({ openapi: '3.0.3', info, paths }, { name: 'pym', file: '<builtin>' });
  */
 export async function apiFromDocument(document: OpenApiDocument, source: { name: string; file: string }): Promise<LoadedApi> {
-  return processDocument(document, source.name, source.file, new Map());
+  const api = processDocument(document, source.name, source.file, new Map());
+  throwSpecProblems([api]);
+  return api;
 }
 
 function processDocument(document: unknown, name: string, file: string, cache: SpecFileCache): LoadedApi {
