@@ -1,7 +1,10 @@
 // runCli: the `pym` command line (bin/pym is a two-line shim to it).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { BindingError, formatBindingProblem } from '../openapi/binding-error';
 import { CliError } from './cli-error';
+import { registerCheckCommand } from './check.command';
 import { registerConfigCommand } from './config.command';
 import { registerGenCommand } from './gen.command';
 import { registerRoutesCommand } from './routes.command';
@@ -46,10 +49,17 @@ function reportUsageErrorsAs(command: Command, name: string): void {
     .showHelpAfterError(`  (run "${name} --help" for usage)`);
 }
 
+/** The version of the installed framework package (its package.json, two folders above this file in src/ and dist/). */
+export function frameworkVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 /** Build the program with every command. */
 export function createProgram(): Command {
   const program = new Command('pym')
     .description('pym: OpenAPI-first TypeScript microservices with background tasks')
+    .version(frameworkVersion(), '-v, --version', "print the framework's version")
     .exitOverride();
   reportUsageErrorsAs(program, 'pym');
   registerStartCommand(program);
@@ -58,6 +68,7 @@ export function createProgram(): Command {
   registerConfigCommand(program);
   registerRoutesCommand(program);
   registerGenCommand(program);
+  registerCheckCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     reportUsageErrorsAs(command, `pym ${command.name()}`);

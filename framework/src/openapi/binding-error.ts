@@ -1,4 +1,5 @@
 // BindingError: every operation whose x-bind-server could not be resolved, reported at once.
+import { displayPath } from './spec-error';
 
 /** One operation that could not be bound to its handler. */
 export interface BindingProblem {
@@ -12,6 +13,8 @@ export interface BindingProblem {
   exportName: string;
   /** What is wrong and how to fix it. */
   hint: string;
+  /** The spec file declaring the operation. */
+  file?: string;
 }
 
 /**
@@ -29,8 +32,12 @@ export class BindingError extends Error {
   }
 }
 
-/** One problem as one line: `GET /v1/books → handlers/books#getBooks: <hint>` (no arrow part without x-bind-server). */
+/**
+ * One problem as one line: `apis/books.yaml: GET /v1/books → handlers/books#getBooks: <hint>` (no arrow part
+ * without x-bind-server, no file part for an operation built in memory).
+ */
 export function formatBindingProblem(problem: BindingProblem): string {
+  const file = problem.file && problem.file !== '<builtin>' ? `${displayPath(problem.file)}: ` : '';
   const target = problem.module || problem.exportName ? ` → ${problem.module}#${problem.exportName}` : '';
-  return `${problem.method} ${problem.path}${target}: ${problem.hint}`;
+  return `${file}${problem.method} ${problem.path}${target}: ${problem.hint}`;
 }

@@ -28,7 +28,7 @@ export function resolveHandlers(operations: BoundOperation[], srcDir: string): M
   const problems: BindingProblem[] = [];
   const modules = new Map<string, LoadedModule>();
   for (const operation of operations) {
-    const where = { method: operation.method.toUpperCase(), path: operation.fullPath };
+    const where = { method: operation.method.toUpperCase(), path: operation.fullPath, file: operation.api.file };
     const bind = operation.bind;
     if (!bind) {
       problems.push({ ...where, module: '', exportName: '', hint: 'no x-bind-server; add one, e.g. "x-bind-server: handlers/books#getBook"' });

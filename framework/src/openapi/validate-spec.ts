@@ -90,7 +90,8 @@ function allowedValues(error: ErrorObject): unknown[] | undefined {
 function discriminatorMisses(summary: ErrorObject, errors: readonly ErrorObject[]): ErrorObject[] {
   const branches = Array.isArray(summary.schema) ? summary.schema.length : 0;
   const depth = summary.instancePath.split('/').length;
-  const under = errors.filter((error) => error !== summary && error.instancePath.startsWith(`${summary.instancePath}/`));
+  const at = summary.instancePath;
+  const under = errors.filter((error) => error !== summary && (error.instancePath === at || error.instancePath.startsWith(`${at}/`)));
   const onProperty = new Map<string, ErrorObject[]>();
   for (const error of under) {
     if (allowedValues(error) === undefined || error.instancePath.split('/').length !== depth + 1) continue;

@@ -1,5 +1,7 @@
 // `pym --help` and each command's --help; usage errors exit 1 with one clear line.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { runPym } from '../helpers/spawn-pym';
 import { CLEAN_ENV, expectCleanFailure, stderrLines, type PymResult } from './cli-test-helpers';
 
@@ -8,21 +10,24 @@ const pymAnywhere = (args: string[]) => runPym(args, { cwd: os.tmpdir(), env: CL
 
 /** Each help invocation and what its usage must mention. */
 const HELP: { args: string[]; usage: string; mentions: string[] }[] = [
-  { args: ['--help'], usage: 'Usage: pym [options] [command]', mentions: ['start', 'token', 'config', 'routes'] },
+  { args: ['--help'], usage: 'Usage: pym [options] [command]', mentions: ['start', 'token', 'config', 'routes', 'check', '--version'] },
   { args: ['start', '--help'], usage: 'Usage: pym start [options]', mentions: ['--port <number>', '--env <name>', '--no-worker'] },
   { args: ['token', '--help'], usage: 'Usage: pym token [options]', mentions: ['--user <id>', '--expires <seconds>', '--data <json>'] },
   { args: ['config', '--help'], usage: 'Usage: pym config [options] [key]', mentions: ['--env <name>', '--show-secrets'] },
   { args: ['routes', '--help'], usage: 'Usage: pym routes [options]', mentions: ['method, path, handler, auth'] },
+  { args: ['check', '--help'], usage: 'Usage: pym check [options]', mentions: ['without serving', '--env <name>', '--config <file>'] },
 ];
 
 describe('pym help and usage errors', () => {
   let helps: PymResult[];
   let unknownCommand: PymResult;
   let badPort: PymResult;
+  let version: PymResult;
   beforeAll(async () => {
-    [unknownCommand, badPort, ...helps] = await Promise.all([
+    [unknownCommand, badPort, version, ...helps] = await Promise.all([
       pymAnywhere(['nope']),
       pymAnywhere(['start', '--port', 'abc']),
+      pymAnywhere(['--version']),
       ...HELP.map(({ args }) => pymAnywhere(args)),
     ]);
   }, 90_000); // seven processes on a shared 2-core machine
@@ -33,6 +38,11 @@ describe('pym help and usage errors', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.split('\n')[0]).toBe(usage);
     for (const text of mentions) expect(result.stdout).toContain(text);
+  });
+
+  test("pym --version prints the framework package's version, outside any service", () => {
+    const { version: expected } = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(version).toEqual({ code: 0, stdout: `${expected}\n`, stderr: '' });
   });
 
   test('an unknown command: exit 1 with one clear line', () => {

@@ -13,12 +13,14 @@ describe('pym routes', () => {
   let notes: PymResult;
   let elsewhere: PymResult;
   let broken: PymResult;
+  let unbound: PymResult;
   beforeAll(async () => {
-    [notes, elsewhere, broken] = await Promise.all([
+    [notes, elsewhere, broken, unbound] = await Promise.all([
       pym('notes', ['routes']),
       // From another folder, the service picked with --config.
       pym('swagger2', ['routes', '--config', fixtureConfig('notes')]),
       pym('swagger2', ['routes']),
+      pym('bad-export', ['routes']),
     ]);
   }, 90_000); // several processes on a shared 2-core machine
 
@@ -58,5 +60,13 @@ describe('pym routes', () => {
     const line = expectCleanFailure(broken, 'pym routes: ');
     expect(line).toContain('apis/legacy.yaml');
     expect(line).toContain('Swagger 2.0');
+  });
+
+  test('an operation whose handler cannot be bound: the list, then exit 1 naming the spec file, operation and export', () => {
+    expect(unbound.code).toBe(1);
+    expect(rows(unbound)[1]).toEqual(['GET', '/v1/notes', 'handlers/notes#listNote', 'public']);
+    expect(unbound.stderr).toBe(
+      'pym routes: apis/notes.yaml: GET /v1/notes → handlers/notes#listNote: export "listNote" not found (exports: listNotes; did you mean listNotes?)\n',
+    );
   });
 });

@@ -26,8 +26,8 @@ describe('pym start fails at startup, before listening', () => {
     expect(expectCleanFailure(run, 'pym start: ')).toBe('pym start: 2 operations cannot be bound to their handlers');
     const details = stderrLines(run).slice(1);
     expect(details).toHaveLength(2);
-    expect(details[0]).toMatch(/^ {2}GET \/v1\/notes → handlers\/gone#listNotes: module not found \(looked for src\/handlers\/gone\.ts/);
-    expect(details[1]).toMatch(/^ {2}DELETE \/v1\/notes\/\{id\} → handlers\/gone#deleteNote: module not found/);
+    expect(details[0]).toMatch(/^ {2}apis\/notes\.yaml: GET \/v1\/notes → handlers\/gone#listNotes: module not found \(looked for src\/handlers\/gone\.ts/);
+    expect(details[1]).toMatch(/^ {2}apis\/notes\.yaml: DELETE \/v1\/notes\/\{id\} → handlers\/gone#deleteNote: module not found/);
   });
 
   test('operations that require a JWT without a jwt_secret: refused (never served unauthenticated), naming the file and key', () => {

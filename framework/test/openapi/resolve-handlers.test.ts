@@ -66,6 +66,7 @@ describe('resolveHandlers', () => {
       module: 'handlers/books',
       exportName: 'getBook',
       hint: 'export "getBook" not found (exports: getBooks, createBook; did you mean getBooks?)',
+      file: '<builtin>', // the spec the operation comes from (these operations are built in memory)
     });
     expect(binding.problems[0]).toMatchObject({ method: 'PUT', path: '/v1/books', module: '', exportName: '' });
   });

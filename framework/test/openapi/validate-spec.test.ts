@@ -34,6 +34,15 @@ describe('specProblems', () => {
     ]);
   });
 
+  it('a path parameter without required: true is that, not also "in must be query, header or cookie"', () => {
+    const doc = {
+      openapi: '3.0.3',
+      info,
+      paths: { '/a/{id}': { get: { parameters: [{ name: 'id', in: 'path', schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } } },
+    };
+    expect(specProblems(doc, '3.0')).toEqual([{ pointer: '/paths/~1a~1{id}/get/parameters/0', message: "must have required property 'required'" }]);
+  });
+
   it('a value no branch takes lists every allowed value at once; an unknown key is named (3.1)', () => {
     const doc = {
       openapi: '3.1.0',
