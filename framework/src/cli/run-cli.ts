@@ -6,6 +6,7 @@ import { BindingError, formatBindingProblem } from '../openapi/binding-error';
 import { CliError } from './cli-error';
 import { registerCheckCommand } from './check.command';
 import { registerConfigCommand } from './config.command';
+import { registerDevCommand } from './dev.command';
 import { registerGenCommand } from './gen.command';
 import { registerRoutesCommand } from './routes.command';
 import { registerStartCommand } from './start.command';
@@ -63,6 +64,7 @@ export function createProgram(): Command {
     .exitOverride();
   reportUsageErrorsAs(program, 'pym');
   registerStartCommand(program);
+  registerDevCommand(program);
   registerWorkerCommand(program);
   registerTokenCommand(program);
   registerConfigCommand(program);

@@ -15,6 +15,7 @@ const HELP: { args: string[]; usage: string; mentions: string[] }[] = [
   { args: ['token', '--help'], usage: 'Usage: pym token [options]', mentions: ['--user <id>', '--expires <seconds>', '--data <json>'] },
   { args: ['config', '--help'], usage: 'Usage: pym config [options] [key]', mentions: ['--env <name>', '--show-secrets'] },
   { args: ['routes', '--help'], usage: 'Usage: pym routes [options]', mentions: ['method, path, handler, auth'] },
+  { args: ['dev', '--help'], usage: 'Usage: pym dev [options]', mentions: ['restart', '--port <number>', '--no-worker'] },
   { args: ['check', '--help'], usage: 'Usage: pym check [options]', mentions: ['without serving', '--env <name>', '--config <file>'] },
 ];
 
