@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { referencedComponents } from '../../http/builtin-components';
+import { PYM_COMPONENTS_FILE } from '../../openapi/read-spec-file';
 import type { GeneratedFile, StaleFile } from './generate-all';
 
-/** Where the file lives, relative to the apis folder. */
-export const PYM_COMPONENTS_FILE = '_pym/components.yaml';
+export { PYM_COMPONENTS_FILE };
 
 const HEADER = `# Written by \`pym gen\`: pym's own schemas and responses, for your specs to $ref. Do not edit: \`pym gen\` rewrites it,
 # and \`pym gen --check\` fails when it is stale. It is not an API (no \`openapi\` key): nothing of it is served unless
