@@ -1,6 +1,6 @@
 // Contract: every operation of the running example service, driven from the specs it serves (/openapi/<api>.json),
 // answers only statuses its spec declares, with bodies matching the declared schemas (checked with Ajv, not pym).
-import { type Reply, ServedSpec, type SpecOperation } from './helpers/spec-contract';
+import { ContractSpec, type Reply, type SpecOperation } from './helpers/spec-contract';
 import { type LibraryService, pollUntil, SHUTDOWN_TIMEOUT_MS, startLibrary, STARTUP_TIMEOUT_MS, tokenFor } from './helpers/library-service';
 
 /** One request of the contract run. */
@@ -55,7 +55,7 @@ async function seed(): Promise<{ tokens: Tokens; ids: KnownIds; overrides: Known
 }
 
 /** Every request the run sends for `operation`: valid, then each way a client can get it wrong. */
-function casesOf(spec: ServedSpec, operation: SpecOperation, tokens: Tokens, ids: KnownIds, overrides: KnownIds): Case[] {
+function casesOf(spec: ContractSpec, operation: SpecOperation, tokens: Tokens, ids: KnownIds, overrides: KnownIds): Case[] {
   const bearer = `Bearer ${tokens.librarian}`;
   const pathParams = operation.parameters.filter((parameter) => parameter.in === 'path');
   const queryParams = operation.parameters.filter((parameter) => parameter.in === 'query');
@@ -109,7 +109,7 @@ async function send(request: Case): Promise<Reply> {
 test('every reply of every operation, in every way a client can call it, is declared by the served spec and matches it', async () => {
   const version = await library.get('/version');
   const names: string[] = [...version.body.apis, 'pym'];
-  const specs = await Promise.all(names.map(async (name) => new ServedSpec(name, (await library.get(`/openapi/${name}.json`)).body)));
+  const specs = await Promise.all(names.map(async (name) => new ContractSpec(name, (await library.get(`/openapi/${name}.json`)).body)));
   const { tokens, ids, overrides } = await seed();
   // Deletes last: what they remove, the other operations' valid requests use.
   const operations = specs

@@ -45,7 +45,7 @@ export interface Reply {
 const pointerSegment = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** One served spec, compiled with Ajv (draft-04 for OpenAPI 3.0, 2020-12 for 3.1) and ajv-formats. */
-export class ServedSpec {
+export class ContractSpec {
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction>();
 

@@ -42,7 +42,7 @@ export function docsRoutes(options: ServeDocsOptions): Map<string, DocsRoute> {
   if (options.docs.specs) {
     for (const spec of specs) {
       routes.set(specUrl(SPECS_PATH, spec.name), text('application/json', spec.json));
-      routes.set(`${SPECS_PATH}/${encodeURIComponent(spec.name)}.yaml`, text('application/yaml', spec.yaml));
+      routes.set(specUrl(SPECS_PATH, spec.name, 'yaml'), text('application/yaml', spec.yaml));
     }
   }
   if (options.docs.enabled) {

@@ -39,9 +39,9 @@ export function swaggerUiAssets(): Map<string, string> {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
 
-/** The URL of an API's served JSON spec. */
-export function specUrl(specsPath: string, name: string): string {
-  return `${specsPath}/${encodeURIComponent(name)}.json`;
+/** The URL of an API's served spec, e.g. `/openapi/catalog.json`. */
+export function specUrl(specsPath: string, name: string, format: 'json' | 'yaml' = 'json'): string {
+  return `${specsPath}/${encodeURIComponent(name)}.${format}`;
 }
 
 /** The page: swagger-ui-dist's layout, every script from a file (the CSP allows no inline script). */
