@@ -91,7 +91,8 @@ export class ContractSpec {
 
   /** Whether `value` fits `schema` (a schema object of this document). */
   fits(schema: Json, value: unknown): boolean {
-    return this.ajv.validate({ $ref: this.refTo(schema) ?? '' }, value) as boolean;
+    const ref = this.refTo(schema);
+    return this.ajv.validate(ref === undefined ? schema : { $ref: ref }, value) as boolean;
   }
 
   /**
@@ -156,7 +157,7 @@ export class ContractSpec {
     }
   }
 
-  /** Values that break `schema` (a parameter's), each with what it breaks; none for a schema nothing breaks. */
+  /** A value that breaks `schema` (a parameter's): the first of a few candidates that does; none when none does. */
   invalidValues(schema: Json): string[] {
     const { value } = this.resolve(schema);
     const candidates = ['not-a-number', 'maybe', '!', 'x'.repeat((value.maxLength ?? 0) + 1), '0', '-1', '99999999'];
