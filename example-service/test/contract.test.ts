@@ -1,5 +1,6 @@
 // Contract: every operation of the running example service, driven from the specs it serves (/openapi/<api>.json),
 // answers only statuses its spec declares, with bodies matching the declared schemas (checked with Ajv, not pym).
+import http from 'node:http';
 import { ContractSpec, type Reply, type SpecOperation } from './helpers/spec-contract';
 import { type LibraryService, pollUntil, SHUTDOWN_TIMEOUT_MS, startLibrary, STARTUP_TIMEOUT_MS, tokenFor } from './helpers/library-service';
 
@@ -97,13 +98,30 @@ function casesOf(spec: ContractSpec, operation: SpecOperation, tokens: Tokens, i
   return cases;
 }
 
-async function send(request: Case): Promise<Reply> {
+/**
+ * Send one request on a connection of its own (node:http, `agent: false`): a pooled keep-alive connection that the
+ * server closes as it idles out, on a loaded machine, would fail a request that never reached the service.
+ */
+function send(request: Case): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (request.authorization !== undefined) headers.Authorization = request.authorization;
   if (request.contentType !== undefined) headers['Content-Type'] = request.contentType;
   if (request.accept !== undefined) headers.Accept = request.accept;
-  const response = await fetch(library.url + request.url, { method: request.operation.method, headers, body: request.body });
-  return { status: response.status, contentType: response.headers.get('content-type'), headers: response.headers, text: await response.text() };
+  if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(library.url + request.url, { method: request.operation.method, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') replyHeaders.set(name, value);
+        resolve({ status: response.statusCode!, contentType: response.headers['content-type'] ?? null, headers: replyHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    outgoing.on('error', (error) => reject(new Error(`${request.operation.operationId} (${request.kind}): ${error.message}`)));
+    outgoing.end(request.body);
+  });
 }
 
 test('every reply of every operation, in every way a client can call it, is declared by the served spec and matches it', async () => {

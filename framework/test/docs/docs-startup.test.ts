@@ -3,6 +3,8 @@ import { SpecError } from '../../src/openapi/spec-error';
 import { appOf, listen, OK, removeTempServices, spec, tempService } from './docs-test-helpers';
 
 afterAll(removeTempServices);
+// Each test builds one to three apps (every spec checked at startup): seconds each on a busy machine.
+jest.setTimeout(90_000);
 
 /** The statuses of GET `paths` on a service folder's app. */
 async function statuses(dir: string, paths: string[], env?: string): Promise<number[]> {
