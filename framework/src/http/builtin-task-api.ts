@@ -2,10 +2,10 @@
 import type { PymConfig } from '../config/config-schema';
 import { getUserTokenData } from '../context/request-context';
 import type { OpenApiDocument } from '../openapi/types';
-import { responseRef, TASK_STATUSES } from './builtin-components';
 import { getTaskBackend } from '../tasks/task-backend';
 import { TaskResources } from '../tasks/task-resources';
 import { httpStatusOf, type TaskStatus, type TaskStatusName } from '../tasks/task-status';
+import { responseRef, TASK_STATUSES } from './builtin-components';
 import type { RequestHandlerFunction } from './handler';
 import { reply } from './reply';
 
