@@ -39,13 +39,12 @@ export const Loan: PymModelClass<Loan, LoanFields> = pymModelClass<Loan, LoanFie
 /** `active` until returned; `overdue` once past its due date; `returned` when given back. */
 export type LoanStatus = 'active' | 'overdue' | 'returned';
 
-/** pym's error body, the same for every error of every operation. */
-export interface ApiErrorFields {
+/** pym's error body, the same for every error: `error` is a stable upper-case code, e.g. `TASK_NOT_FOUND`. */
+export interface PymErrorBodyFields {
   status: number;
-  /** A stable upper-case code, e.g. `BOOK_NOT_FOUND`. */
   error: string;
   error_description: string;
-  /** Present on server errors; quote it when reporting a problem. */
+  /** Set on every 5xx: the id of its log line and error report. */
   error_id?: string;
   /** A message fit to show the end user, when the error has one. */
   user_message?: string;
@@ -54,12 +53,17 @@ export interface ApiErrorFields {
     path: string;
     message: string;
   }>;
+  /** With `debug: true` only (PYM_ENV dev or test): the internal message and stack. */
+  debug?: {
+    message: string;
+    stack?: string;
+  };
 }
 
-/** An instance of the ApiError model: its fields (nested models as instances) and the Model methods. */
-export interface ApiError extends PymModel, ApiErrorFields {}
-/** The ApiError model class: `new ApiError({...})`, `ApiError.fromJSON(json)`, `instanceof ApiError`. */
-export const ApiError: PymModelClass<ApiError, ApiErrorFields> = pymModelClass<ApiError, ApiErrorFields>('ApiError');
+/** An instance of the PymErrorBody model: its fields (nested models as instances) and the Model methods. */
+export interface PymErrorBody extends PymModel, PymErrorBodyFields {}
+/** The PymErrorBody model class: `new PymErrorBody({...})`, `PymErrorBody.fromJSON(json)`, `instanceof PymErrorBody`. */
+export const PymErrorBody: PymModelClass<PymErrorBody, PymErrorBodyFields> = pymModelClass<PymErrorBody, PymErrorBodyFields>('PymErrorBody');
 
 /** A member's loans, most recent first. */
 export interface LoanListFields {

@@ -86,13 +86,43 @@ export interface Digest extends PymModel, DigestFields {}
 /** The Digest model class: `new Digest({...})`, `Digest.fromJSON(json)`, `instanceof Digest`. */
 export const Digest: PymModelClass<Digest, DigestFields> = pymModelClass<Digest, DigestFields>('Digest');
 
-/** pym's error body, the same for every error of every operation. */
-export interface ApiErrorFields {
+/** The status document of a task resource (`GET /tasks/{id}`), also the body of the 202 of `accepted(taskRef)`. */
+export interface PymTaskStatusFields {
+  id: string;
+  name: string;
+  status: 'queued' | 'delayed' | 'running' | 'completed' | 'failed' | 'cancelled';
+  progress: number;
+  message: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  attempts: number;
+  result?: unknown;
+  resource_url?: string;
+  error?: {
+    error: string;
+    error_description: string;
+    user_message?: string;
+    error_id: string;
+  };
+  links: Array<{
+    rel: 'self' | 'cancel';
+    href: string;
+    method?: 'DELETE';
+  }>;
+}
+
+/** An instance of the PymTaskStatus model: its fields (nested models as instances) and the Model methods. */
+export interface PymTaskStatus extends PymModel, PymTaskStatusFields {}
+/** The PymTaskStatus model class: `new PymTaskStatus({...})`, `PymTaskStatus.fromJSON(json)`, `instanceof PymTaskStatus`. */
+export const PymTaskStatus: PymModelClass<PymTaskStatus, PymTaskStatusFields> = pymModelClass<PymTaskStatus, PymTaskStatusFields>('PymTaskStatus');
+
+/** pym's error body, the same for every error: `error` is a stable upper-case code, e.g. `TASK_NOT_FOUND`. */
+export interface PymErrorBodyFields {
   status: number;
-  /** A stable upper-case code, e.g. `BOOK_NOT_FOUND`. */
   error: string;
   error_description: string;
-  /** Present on server errors; quote it when reporting a problem. */
+  /** Set on every 5xx: the id of its log line and error report. */
   error_id?: string;
   /** A message fit to show the end user, when the error has one. */
   user_message?: string;
@@ -101,12 +131,17 @@ export interface ApiErrorFields {
     path: string;
     message: string;
   }>;
+  /** With `debug: true` only (PYM_ENV dev or test): the internal message and stack. */
+  debug?: {
+    message: string;
+    stack?: string;
+  };
 }
 
-/** An instance of the ApiError model: its fields (nested models as instances) and the Model methods. */
-export interface ApiError extends PymModel, ApiErrorFields {}
-/** The ApiError model class: `new ApiError({...})`, `ApiError.fromJSON(json)`, `instanceof ApiError`. */
-export const ApiError: PymModelClass<ApiError, ApiErrorFields> = pymModelClass<ApiError, ApiErrorFields>('ApiError');
+/** An instance of the PymErrorBody model: its fields (nested models as instances) and the Model methods. */
+export interface PymErrorBody extends PymModel, PymErrorBodyFields {}
+/** The PymErrorBody model class: `new PymErrorBody({...})`, `PymErrorBody.fromJSON(json)`, `instanceof PymErrorBody`. */
+export const PymErrorBody: PymModelClass<PymErrorBody, PymErrorBodyFields> = pymModelClass<PymErrorBody, PymErrorBodyFields>('PymErrorBody');
 
 /** A book's id, lower-case letters, digits and dashes (e.g. `dune`). */
 export type BookId = string;
@@ -117,7 +152,7 @@ export interface Operations {
   startLoanReport: {
     body: undefined;
     params: {};
-    response: void;
+    response: PymTaskStatusFields;
   };
   /** GET /v1/reports/loans/{reportId}: A finished loan report */
   getLoanReport: {

@@ -80,6 +80,23 @@ export const asyncSectionSchema = z.strictObject({
   admin_claim: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
+/** Where pym serves the specs (`/openapi/<api>.json|yaml`): the docs page may not live there. */
+export const SPECS_PATH = '/openapi';
+
+/** The `docs` section: the served specs and the Swagger UI page. */
+export const docsSectionSchema = z.strictObject({
+  /** Serve the Swagger UI page at `path`. @defaultValue true, except with PYM_ENV `prod` (and when `specs` is false) */
+  enabled: z.boolean().optional(),
+  /** Path of the Swagger UI page (its files are served under it). @defaultValue `/docs` */
+  path: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/, 'must be a path such as /docs: "/" and letters, digits, ".", "_", "~" or "-" per segment (not starting with "."), no trailing "/"')
+    .refine((value) => value !== SPECS_PATH && !value.startsWith(`${SPECS_PATH}/`), `is where pym serves the specs (${SPECS_PATH}/<api>.json): choose another path, e.g. /docs`)
+    .default('/docs'),
+  /** Serve every API's bundled spec at `/openapi/<api>.json` and `.yaml` (public, in every environment). @defaultValue true */
+  specs: z.boolean().default(true),
+});
+
 /** The keys of pym-config.yaml after defaults are applied (before paths are resolved). */
 export const configFileSchema = z.strictObject({
   /** The service's name, shown by `/version` and in logs. */
@@ -126,6 +143,8 @@ export const configFileSchema = z.strictObject({
   shutdown_timeout: z.number().positive().default(10),
   /** Module exporting the service's hooks (`formatError`, `reportError`), as `<module>#<export>` relative to `src`. */
   hooks: z.string().regex(/^[^#]+#[A-Za-z_$][\w$]*$/, 'must be <module>#<export>').optional(),
+  /** Served specs (`/openapi/<api>.json|yaml`) and the Swagger UI page (`/docs`). */
+  docs: docsSectionSchema.default(() => docsSectionSchema.parse({})),
   /** Redis and task queue settings. */
   async: asyncSectionSchema.default(() => asyncSectionSchema.parse({})),
   /**
@@ -144,6 +163,16 @@ export const configFileSchema = z.strictObject({
 /** The config file's keys, defaults applied. */
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
+/** The resolved `docs` section. */
+export interface DocsConfig {
+  /** Serve the Swagger UI page. */
+  readonly enabled: boolean;
+  /** Path of the Swagger UI page, e.g. `/docs`. */
+  readonly path: string;
+  /** Serve the specs at `/openapi/<api>.json|yaml`. */
+  readonly specs: boolean;
+}
+
 /** The resolved, frozen configuration returned by `getConfig()`. */
 export interface PymConfig extends ConfigFile {
   /** The service's version (from the file, else package.json, else `0.0.0`). */
@@ -158,6 +187,8 @@ export interface PymConfig extends ConfigFile {
   readonly apisDir: string;
   /** Absolute path of the service source root. */
   readonly srcDir: string;
+  /** The `docs` section, `enabled` resolved from the environment when the file leaves it out. */
+  readonly docs: DocsConfig;
   /** Values that came from `env_secrets`: redacted from logs and masked by `pym config`. */
   readonly secretValues: readonly string[];
 }

@@ -6,6 +6,7 @@ import { ConfigError, type ConfigProblem } from './config-error';
 import { configFileSchema, type ConfigFile, type PymConfig } from './config-schema';
 import { deepFreeze } from './deep-freeze';
 import { deepMerge, isPlainObject } from './deep-merge';
+import { docsProblems, resolveDocs } from './docs-config';
 import { applyEnvSecrets, envSecretNames } from './env-secrets';
 import { findConfigFile } from './find-config-file';
 import { formatKeyPath, hasPath, type PathProblem } from './key-path';
@@ -88,6 +89,11 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
     });
   }
 
+  const docs = overridden.docs ?? (parsed.success ? (parsed.data as ConfigFile).docs : undefined);
+  for (const problem of docs ? docsProblems(docs) : []) {
+    problems.push({ ...problem, ...(overridden.docs !== undefined ? { source: COMMAND_LINE } : overlay && hasPath(overlay, ['docs']) ? { source: overlayFile } : {}) });
+  }
+
   const secretValues = [...secrets.secretValues];
   if (problems.length > 0) {
     // jwt_secret is a secret whatever its source, unless it is still the name of an unset variable.
@@ -108,6 +114,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
     root,
     apisDir: path.resolve(root, data.apis),
     srcDir: path.resolve(root, data.src),
+    docs: resolveDocs(data.docs, env),
     secretValues,
   };
   return deepFreeze(config);

@@ -60,6 +60,14 @@ function forValidator<T>(document: T): T {
   return document;
 }
 
+/**
+ * A fresh copy of the document the validator of `api` checks requests and replies against: the bundled spec with
+ * the two defaults above written out. The served spec (`/openapi/<api>.json`) is made from it.
+ */
+export function validatedDocument(api: LoadedApi): LoadedApi['document'] {
+  return forValidator(structuredClone(api.document));
+}
+
 /** Parts (files and fields) of one multipart body at the most. */
 const MAX_MULTIPART_PARTS = 1000;
 
@@ -76,7 +84,7 @@ function multipartReadError(req: Request, error: unknown): unknown {
  * requests whose matched operation belongs to this API, so several APIs never validate each other's requests.
  */
 export async function createApiValidator(api: LoadedApi, options: ApiValidatorOptions): Promise<RequestHandler> {
-  const document = forValidator(structuredClone(api.document));
+  const document = validatedDocument(api);
   let spec;
   try {
     spec = await new OpenApiSpecLoader({

@@ -1,34 +1,28 @@
 // The built-in operations every service has: GET /ping, GET /version, GET /auth/version and the task resources.
 import type { AppScope } from '../context/app-scope';
 import type { LoadedApi, OpenApiDocument } from '../openapi/types';
-import { taskHandlers, taskPaths, taskSchemas } from './builtin-task-api';
+import { builtinComponents, responseRef } from './builtin-components';
+import { taskHandlers, taskPaths } from './builtin-task-api';
 import type { RequestHandlerFunction } from './handler';
 
-const versionSchema = {
-  type: 'object',
-  required: ['name', 'version', 'apis', 'pym_env'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string' },
-    version: { type: 'string' },
-    apis: { type: 'array', items: { type: 'string' } },
-    pym_env: { type: 'string' },
-  },
-};
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const version = { description: 'Version', ...json({ $ref: '#/components/schemas/PymVersion' }) };
+/** What any operation may answer: an unknown query parameter, an Accept header that excludes JSON. */
+const anyOperationErrors = { '400': responseRef('PymInvalidRequest'), '406': responseRef('PymNotAcceptable') };
 
 /**
- * The built-in spec (served and validated like the service's own). `/auth/version` and the task resources
- * (`/tasks`, `/tasks/{id}`) exist when JWT is configured.
+ * The built-in spec (served at `/openapi/pym.json`, validated like the service's own). `/auth/version` and the task
+ * resources (`/tasks`, `/tasks/{id}`) exist when JWT is configured. Every operation declares every status it answers,
+ * errors included (with the `PymErrorBody` schema).
  */
 export function builtinDocument(withAuth: boolean): OpenApiDocument {
-  const json = (schema: object) => ({ content: { 'application/json': { schema } } });
   const paths: OpenApiDocument = {
     '/ping': {
       get: {
         operationId: 'pymPing',
         summary: 'Liveness check',
         security: [],
-        responses: { '200': { description: 'Alive', ...json({ type: 'object', additionalProperties: false }) } },
+        responses: { '200': { description: 'Alive', ...json({ type: 'object', additionalProperties: false }) }, ...anyOperationErrors },
       },
     },
     '/version': {
@@ -36,7 +30,7 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
         operationId: 'pymVersion',
         summary: "The service's name, version, APIs and environment",
         security: [],
-        responses: { '200': { description: 'Version', ...json({ $ref: '#/components/schemas/PymVersion' }) } },
+        responses: { '200': version, ...anyOperationErrors },
       },
     },
   };
@@ -46,19 +40,20 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
         operationId: 'pymAuthVersion',
         summary: 'The same as /version, behind JWT (checks a token end to end)',
         security: [{ pymBearer: [] }],
-        responses: { '200': { description: 'Version', ...json({ $ref: '#/components/schemas/PymVersion' }) } },
+        responses: { '200': version, ...anyOperationErrors, '401': responseRef('PymUnauthorized') },
       },
     };
     Object.assign(paths, taskPaths());
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'pym built-in operations', version: '1.0.0' },
-    paths,
-    components: {
-      schemas: { PymVersion: versionSchema, ...(withAuth ? taskSchemas : {}) },
-      securitySchemes: { pymBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    info: {
+      title: 'pym built-in operations',
+      version: '1.0.0',
+      description: 'Liveness, version and the task resources every pym service has. Errors have the `PymErrorBody` shape.',
     },
+    paths,
+    components: builtinComponents(withAuth),
   };
 }
 

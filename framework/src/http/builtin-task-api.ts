@@ -1,75 +1,26 @@
-// The built-in task resources: GET /tasks, GET /tasks/{id}, DELETE /tasks/{id} (spec paths, schemas and handlers).
+// The built-in task resources: GET /tasks, GET /tasks/{id}, DELETE /tasks/{id} (spec paths and handlers).
 import type { AppScope } from '../context/app-scope';
 import { getUserTokenData } from '../context/request-context';
 import type { OpenApiDocument } from '../openapi/types';
 import { TaskResources } from '../tasks/task-resources';
 import { httpStatusOf, type TaskStatus, type TaskStatusName } from '../tasks/task-status';
+import { responseRef, TASK_STATUSES } from './builtin-components';
 import type { RequestHandlerFunction } from './handler';
 import { reply } from './reply';
 
-const STATUSES = ['queued', 'delayed', 'running', 'completed', 'failed', 'cancelled'];
-/** A fresh object each time: a shared one would be bundled into a `$ref`. */
-const nullableTime = () => ({ type: 'string', format: 'date-time', nullable: true });
-
-/** Schemas of the task resources (components of the built-in spec). */
-export const taskSchemas = {
-  PymTaskStatus: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['id', 'name', 'status', 'progress', 'message', 'created_at', 'started_at', 'finished_at', 'attempts', 'links'],
-    properties: {
-      id: { type: 'string' },
-      name: { type: 'string' },
-      status: { type: 'string', enum: STATUSES },
-      progress: { type: 'integer', minimum: 0, maximum: 100 },
-      message: { type: 'string', nullable: true },
-      created_at: { type: 'string', format: 'date-time' },
-      started_at: nullableTime(),
-      finished_at: nullableTime(),
-      attempts: { type: 'integer', minimum: 0 },
-      result: {},
-      resource_url: { type: 'string' },
-      error: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['error', 'error_description', 'error_id'],
-        properties: {
-          error: { type: 'string' },
-          error_description: { type: 'string' },
-          user_message: { type: 'string' },
-          error_id: { type: 'string' },
-        },
-      },
-      links: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['rel', 'href'],
-          properties: { rel: { type: 'string', enum: ['self', 'cancel'] }, href: { type: 'string' }, method: { type: 'string', enum: ['DELETE'] } },
-        },
-      },
-    },
-  },
-  PymTaskList: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['tasks', 'limit', 'offset'],
-    properties: {
-      tasks: { type: 'array', items: { $ref: '#/components/schemas/PymTaskStatus' } },
-      limit: { type: 'integer' },
-      offset: { type: 'integer' },
-      next_offset: { type: 'integer' },
-    },
-  },
-};
-
-/** Paths of the task resources (all behind JWT). */
+/** Paths of the task resources (all behind JWT), with every status they answer. */
 export function taskPaths(): OpenApiDocument {
   const json = (schema: object) => ({ content: { 'application/json': { schema } } });
   const status = json({ $ref: '#/components/schemas/PymTaskStatus' });
   const security = [{ pymBearer: [] }];
   const id = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const errors = {
+    '400': responseRef('PymInvalidRequest'),
+    '401': responseRef('PymUnauthorized'),
+    '406': responseRef('PymNotAcceptable'),
+    '503': responseRef('PymTaskQueueUnavailable'),
+  };
+  const location = { Location: { description: 'The resource the task made (`setResourceUrl`).', required: true, schema: { type: 'string' } } };
   return {
     '/tasks': {
       get: {
@@ -77,11 +28,11 @@ export function taskPaths(): OpenApiDocument {
         summary: "The caller's tasks, newest first",
         security,
         parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string', enum: STATUSES } },
+          { name: 'status', in: 'query', schema: { type: 'string', enum: [...TASK_STATUSES] } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
           { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
         ],
-        responses: { '200': { description: "The caller's tasks", ...json({ $ref: '#/components/schemas/PymTaskList' }) } },
+        responses: { '200': { description: "The caller's tasks", ...json({ $ref: '#/components/schemas/PymTaskList' }) }, ...errors },
       },
     },
     '/tasks/{id}': {
@@ -92,8 +43,10 @@ export function taskPaths(): OpenApiDocument {
         parameters: [id],
         responses: {
           '200': { description: 'Finished (completed with its result, failed or cancelled)', ...status },
-          '201': { description: 'Completed; Location is the resource it made', ...status },
+          '201': { description: 'Completed; Location is the resource it made', headers: location, ...status },
           '202': { description: 'Queued, delayed or running', ...status },
+          ...errors,
+          '404': responseRef('PymTaskNotFound'),
         },
       },
       delete: {
@@ -104,6 +57,9 @@ export function taskPaths(): OpenApiDocument {
         responses: {
           '200': { description: 'Cancelled', ...status },
           '202': { description: 'Cancel requested; the running task is stopping', ...status },
+          ...errors,
+          '404': responseRef('PymTaskNotFound'),
+          '409': responseRef('PymTaskAlreadyFinished'),
         },
       },
     },

@@ -8,9 +8,12 @@ import { jwtSettingsFrom } from '../auth/jwt-settings';
 import type { PymConfig } from '../config/config-schema';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
 import { loadServiceHooks } from '../config/load-hooks';
+import { createAppScope, type AppScope } from '../context/app-scope';
+import { checkBuiltinApiName, checkDocsCollisions } from '../docs/docs-collisions';
+import { docsRoutes, serveDocs } from '../docs/docs-middleware';
+import { servedSpecs } from '../docs/served-specs';
 import type { ErrorFormatter } from '../errors/format-error';
 import type { ErrorReporter } from '../errors/report-error';
-import { createAppScope, type AppScope } from '../context/app-scope';
 import { createLogger } from '../logging/logger';
 import { registerApiModels } from '../models/model-registry';
 import { apiFromDocument } from '../openapi/load-apis';
@@ -65,9 +68,13 @@ export interface PymApp {
   close(): Promise<void>;
 }
 
+/** The built-in API's name: its spec is served as `/openapi/pym.json`. */
+const BUILTIN_API = 'pym';
+
 /** The built-in API and the handlers of its operations. */
 async function loadBuiltins(scope: AppScope, apis: readonly LoadedApi[]) {
-  const api = await apiFromDocument(builtinDocument(scope.config.jwt_secret !== undefined), { name: 'pym', file: '<builtin>' });
+  checkBuiltinApiName(apis, BUILTIN_API);
+  const api = await apiFromDocument(builtinDocument(scope.config.jwt_secret !== undefined), { name: BUILTIN_API, file: '<builtin>' });
   return { api, handlers: builtinHandlers(scope, apis) };
 }
 
@@ -124,10 +131,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
     [...apis, builtins.api].map((api) => createApiValidator(api, { validateResponses: config.validate_responses, bodyLimit })),
   );
 
+  const docs = docsMiddleware(config, [...apis, builtins.api], operations);
+
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(scope));
   app.use(accessLog(logger));
+  if (docs) app.use(docs);
   app.use(matchOperation(createRouteMatcher(operations)));
   app.use(cookieParser());
   app.use(authenticate(verify));
@@ -137,6 +147,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
   return { app, config, logger, apis, operations, scope, run: scope.run, close: scope.closeTaskBackend };
+}
+
+/** The served specs and the docs page (`docs` config), checked against the operations whose URLs they would hide. */
+function docsMiddleware(config: PymConfig, apis: readonly LoadedApi[], operations: readonly BoundOperation[]) {
+  const routes = docsRoutes({ docs: config.docs, title: `${config.name} API docs`, specs: config.docs.specs ? servedSpecs(apis) : new Map() });
+  checkDocsCollisions(operations, routes.keys(), config.docs.path);
+  return serveDocs(routes);
 }
 
 /** `body_limit` in bytes (a number, or a size like `1mb`: the config schema checked its form). */

@@ -1,7 +1,11 @@
 // Read and parse one spec file (YAML or JSON); syntax errors become SpecErrors with file and line.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { SpecError } from './spec-error';
+
+/** The fragment `pym gen` writes into the apis folder (pym's schemas and responses), relative to that folder. */
+export const PYM_COMPONENTS_FILE = '_pym/components.yaml';
 
 /** File extensions pym reads as specs or spec fragments. */
 export const SPEC_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -18,7 +22,8 @@ export function readSpecFile(file: string): unknown {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SpecError(file, code === 'ENOENT' ? 'file not found' : `cannot read file (${(error as Error).message})`);
+    const generated = file.split(path.sep).join('/').endsWith(`/${PYM_COMPONENTS_FILE}`) ? ': run `pym gen`, which writes it' : '';
+    throw new SpecError(file, code === 'ENOENT' ? `file not found${generated}` : `cannot read file (${(error as Error).message})`);
   }
   return parseSpecText(text, file);
 }
