@@ -8,6 +8,7 @@ import { deepFreeze } from './deep-freeze';
 import { deepMerge, isPlainObject } from './deep-merge';
 import { applyEnvSecrets, envSecretNames } from './env-secrets';
 import { findConfigFile } from './find-config-file';
+import { redisUrlPasswords } from './redis-url';
 import { formatKeyPath, hasPath, type PathProblem } from './key-path';
 import { didYouMean, schemaProblems } from './schema-problems';
 
@@ -96,7 +97,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
   }
 
   const data: ConfigFile = { ...(parsed.data as ConfigFile), ...overridden };
-  for (const secret of [data.jwt_secret, data.async.seal_secret, ...urlPasswords(data.async.redis_url)]) {
+  for (const secret of [data.jwt_secret, data.async.seal_secret, ...redisUrlPasswords(data.async.redis_url)]) {
     if (secret && !secretValues.includes(secret)) secretValues.push(secret);
   }
   const root = path.dirname(file);
@@ -179,15 +180,4 @@ function scrub(problems: ConfigProblem[], secrets: readonly string[]): ConfigPro
   const words = secrets.filter((s) => s.length >= 4);
   if (words.length === 0) return problems;
   return problems.map((p) => ({ ...p, message: words.reduce((m, s) => m.split(s).join('********'), p.message) }));
-}
-
-/** The passwords a Redis URL holds: its user info's (`redis://user:password@host`) and a `password` query parameter's. */
-function urlPasswords(url: string): string[] {
-  try {
-    const parsed = new URL(url);
-    // ioredis reads a password from the user info, or from a `password` query parameter.
-    return [decodeURIComponent(parsed.password), parsed.searchParams.get('password') ?? ''].filter((password) => password !== '');
-  } catch {
-    return [];
-  }
 }
