@@ -1,6 +1,6 @@
 // The seam between enqueueing and the queue: BullMQ in production, an in-process runner as dev fallback.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import type { SealedEnvelope } from './envelope';
 import type { OwnerIndexEntry } from './task-owner-index';
 
@@ -33,7 +33,7 @@ export interface TaskBackend {
 
 /** What task resources need of a BullMQ backend: its producer connection and its queues. */
 export interface BullmqHandle {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The Queue of that name (created on first use). */
   queue(name: string): Queue;
 }
