@@ -72,6 +72,12 @@ export const asyncSectionSchema = z.strictObject({
   seal_secret: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Milliseconds an enqueue may take before it fails with TASK_QUEUE_UNAVAILABLE. @defaultValue 2000 */
   enqueue_timeout: positiveInt.default(2000),
+  /**
+   * Replicas that must hold an enqueued task before the call answers (Redis WAIT, up to half of enqueue_timeout;
+   * fewer: TASK_QUEUE_UNAVAILABLE), so that a failover cannot lose an accepted task. 0 on a Cluster.
+   * @defaultValue 1 on a Sentinel group, 0 otherwise
+   */
+  wait_replicas: z.number().int().min(0).optional(),
   /** A task whose caller's token expired meanwhile gets a fresh short-lived one (false: it fails with TOKEN_EXPIRED). @defaultValue true */
   refresh_expired_tokens: z.boolean().default(true),
   /** Lifetime in seconds of such a refreshed token. @defaultValue 300 */
@@ -93,6 +99,9 @@ export const asyncSectionSchema = z.strictObject({
    */
   admin_claim: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 }).superRefine((section, ctx) => {
+  if (isClusterUrl(section.redis_url) && (section.wait_replicas ?? 0) > 0) {
+    ctx.addIssue({ code: 'custom', path: ['wait_replicas'], message: 'is not supported on a Redis Cluster (set 0, or leave it out)' });
+  }
   if (isClusterUrl(section.redis_url) && hashTagOf(section.prefix) === undefined) {
     ctx.addIssue({
       code: 'custom',

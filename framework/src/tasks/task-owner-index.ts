@@ -112,3 +112,20 @@ export async function claimIdempotencyKey(redis: RedisClient, key: string, id: s
   // Our own id: this claim ran before, its reply lost with a dropped connection, and ioredis sent it again.
   return holder === id ? undefined : holder;
 }
+
+/** Milliseconds since the claim at `key` was made (it lives `ttlSeconds`), or undefined once it is gone. */
+export async function idempotencyClaimAge(redis: RedisClient, key: string, ttlSeconds: number): Promise<number | undefined> {
+  const remaining = await redis.pttl(key);
+  return remaining < 0 ? undefined : Math.max(0, ttlSeconds * 1000 - remaining);
+}
+
+/** Hand the claim at KEYS[1] from ARGV[1] to ARGV[2] for ARGV[3] seconds, only if ARGV[1] still holds it. */
+const TAKE_OVER_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+/** Take an abandoned claim over from `holder` for `id`; resolves false when someone else did first. */
+export async function takeOverIdempotencyKey(redis: RedisClient, key: string, holder: string, id: string, ttlSeconds: number): Promise<boolean> {
+  return (await redis.eval(TAKE_OVER_LUA, 1, key, holder, id, ttlSeconds)) === 1;
+}

@@ -27,6 +27,9 @@ describe('config validation', () => {
     expect(problemsOf(tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+cluster://n1:7000\n' }))['async.prefix']).toContain('"{pym}"');
     const config = loadConfig({ cwd: tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+cluster://n1:7000\n  prefix: "{orders}"\n' }), environment: {} });
     expect(config.async.prefix).toBe('{orders}');
+    expect(problemsOf(tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+cluster://n1:7000\n  prefix: "{o}"\n  wait_replicas: 1\n' }))).toEqual({
+      'async.wait_replicas': 'is not supported on a Redis Cluster (set 0, or leave it out)',
+    });
     // A Sentinel group, like one node, takes any prefix.
     expect(loadConfig({ cwd: tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+sentinel://s1/m\n' }), environment: {} }).async.prefix).toBe('pym');
   });
