@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { BindingError, formatBindingProblem } from '../openapi/binding-error';
 import { CliError } from './cli-error';
 import { registerConfigCommand } from './config.command';
+import { registerDeployCommand } from './deploy.command';
 import { registerGenCommand } from './gen.command';
 import { registerRoutesCommand } from './routes.command';
 import { registerStartCommand } from './start.command';
@@ -58,10 +59,13 @@ export function createProgram(): Command {
   registerConfigCommand(program);
   registerRoutesCommand(program);
   registerGenCommand(program);
-  for (const command of program.commands) {
+  registerDeployCommand(program);
+  const withSubcommands = (command: Command, name: string) => {
     command.exitOverride();
-    reportUsageErrorsAs(command, `pym ${command.name()}`);
-  }
+    reportUsageErrorsAs(command, name);
+    for (const sub of command.commands) withSubcommands(sub, `${name} ${sub.name()}`);
+  };
+  for (const command of program.commands) withSubcommands(command, `pym ${command.name()}`);
   return program;
 }
 

@@ -13,19 +13,22 @@ const HELP: { args: string[]; usage: string; mentions: string[] }[] = [
   { args: ['token', '--help'], usage: 'Usage: pym token [options]', mentions: ['--user <id>', '--expires <seconds>', '--data <json>'] },
   { args: ['config', '--help'], usage: 'Usage: pym config [options] [key]', mentions: ['--env <name>', '--show-secrets'] },
   { args: ['routes', '--help'], usage: 'Usage: pym routes [options]', mentions: ['method, path, handler, auth'] },
+  { args: ['deploy', 'k8s', '--help'], usage: 'Usage: pym deploy k8s [options]', mentions: ['--replicas <n>', '--workers <n>', '--image <name>', '--hpa <max>', '--out <dir>'] },
 ];
 
 describe('pym help and usage errors', () => {
   let helps: PymResult[];
   let unknownCommand: PymResult;
   let badPort: PymResult;
+  let badReplicas: PymResult;
   beforeAll(async () => {
-    [unknownCommand, badPort, ...helps] = await Promise.all([
+    [unknownCommand, badPort, badReplicas, ...helps] = await Promise.all([
       pymAnywhere(['nope']),
       pymAnywhere(['start', '--port', 'abc']),
+      pymAnywhere(['deploy', 'compose', '--replicas', '0']),
       ...HELP.map(({ args }) => pymAnywhere(args)),
     ]);
-  }, 90_000); // seven processes on a shared 2-core machine
+  }, 120_000); // nine processes on a shared 2-core machine
 
   test.each(HELP.map((help, index) => [help.args.join(' '), index] as const))('pym %s exits 0 and prints usage', (_, index) => {
     const { usage, mentions } = HELP[index]!;
@@ -43,5 +46,10 @@ describe('pym help and usage errors', () => {
   test('pym start --port abc: exit 1 with one clear line, before loading anything', () => {
     const line = expectCleanFailure(badPort, 'pym start: ');
     expect(line).toBe("pym start: option '--port <number>' argument 'abc' is invalid. must be a port number (0-65535)");
+  });
+
+  test('a usage error of a subcommand (pym deploy compose --replicas 0): the same one clear line, naming the subcommand', () => {
+    const line = expectCleanFailure(badReplicas, 'pym deploy compose: ');
+    expect(line).toBe("pym deploy compose: option '--replicas <n>' argument '0' is invalid. must be a positive whole number");
   });
 });
