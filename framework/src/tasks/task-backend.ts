@@ -1,7 +1,7 @@
 // The seam between enqueueing and the queue: BullMQ in production, an in-process runner as dev fallback.
 import type { Queue } from 'bullmq';
-import type { RedisClient } from './redis-client';
 import type { SealedEnvelope } from './envelope';
+import type { RedisClient } from './redis-client';
 import type { OwnerIndexEntry } from './task-owner-index';
 
 /** One job to add. */

@@ -1,7 +1,7 @@
 // Cross-process cancel of running tasks: the server publishes a job id, every worker aborts it if it runs it.
-import type { RedisClient } from './redis-client';
 import type { Logger } from 'pino';
 import { JobCancellation } from './job-cancellation';
+import type { RedisClient } from './redis-client';
 import { openRedis } from './redis-connection';
 import { taskKeys } from './task-owner-index';
 

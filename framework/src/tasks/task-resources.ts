@@ -1,12 +1,12 @@
 // Task resources: read, list and cancel the caller's tasks (the logic behind GET/DELETE /tasks).
 import type { Job, Queue } from 'bullmq';
-import type { RedisClient } from './redis-client';
 import type { PymConfig } from '../config/config-schema';
 import type { TokenClaims } from '../context/request-context';
 import { defineError } from '../errors/define-error';
 import { isPymError } from '../errors/pym-error';
 import { openEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
+import type { RedisClient } from './redis-client';
 import { CANCELLED_REASON } from './run-task-job';
 import type { BullmqHandle } from './task-backend';
 import { whenReady } from './redis-connection';
