@@ -6,6 +6,7 @@ import { BindingError, formatBindingProblem } from '../openapi/binding-error';
 import { CliError } from './cli-error';
 import { registerCheckCommand } from './check.command';
 import { registerConfigCommand } from './config.command';
+import { registerDeployCommand } from './deploy.command';
 import { registerDevCommand } from './dev.command';
 import { registerGenCommand } from './gen.command';
 import { registerRoutesCommand } from './routes.command';
@@ -71,10 +72,13 @@ export function createProgram(): Command {
   registerRoutesCommand(program);
   registerGenCommand(program);
   registerCheckCommand(program);
-  for (const command of program.commands) {
+  registerDeployCommand(program);
+  const withSubcommands = (command: Command, name: string) => {
     command.exitOverride();
-    reportUsageErrorsAs(command, `pym ${command.name()}`);
-  }
+    reportUsageErrorsAs(command, name);
+    for (const sub of command.commands) withSubcommands(sub, `${name} ${sub.name()}`);
+  };
+  for (const command of program.commands) withSubcommands(command, `pym ${command.name()}`);
   return program;
 }
 

@@ -1,5 +1,6 @@
 // The schema of pym-config.yaml: every key, its type and its default, in one place.
 import { z } from 'zod';
+import { hashTagOf, parseRedisUrl, RedisUrlError } from './redis-url';
 
 const positiveInt = z.number().int().positive();
 
@@ -11,25 +12,38 @@ const backoffSchema = z.strictObject({
   delay: z.number().int().min(0).default(1000),
 });
 
-/** A URL ioredis can connect to: redis:// or rediss:// (TLS). */
-function isRedisUrl(value: string): boolean {
+/** Add an issue when `value` is not a Redis URL pym reads (the message never quotes it: it may hold a password). */
+function checkRedisUrl(value: string, ctx: z.core.$RefinementCtx<string>): void {
   try {
-    return ['redis:', 'rediss:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
+    parseRedisUrl(value);
+  } catch (error) {
+    if (!(error instanceof RedisUrlError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
   }
+}
+
+/** Whether `url` names a Redis Cluster (`redis+cluster://`, `rediss+cluster://`). */
+function isClusterUrl(url: string): boolean {
+  return /^rediss?\+cluster:/i.test(url);
 }
 
 /** The `async` section: Redis and task queue settings (used by @asyncTask and `pym worker`). */
 export const asyncSectionSchema = z.strictObject({
-  /** Redis connection URL. @defaultValue `redis://127.0.0.1:6379` */
+  /**
+   * Where Redis is: `redis://` or `rediss://` (one node), `redis+sentinel://host:26379,host2:26379/<master name>`
+   * (a Sentinel group), `redis+cluster://host:7000,host2:7001` (a Cluster's seed nodes); `rediss+…` for TLS.
+   * @defaultValue `redis://127.0.0.1:6379`
+   */
   redis_url: z
     .string()
     .min(1)
     // The value is never quoted back: an unparseable URL's password is not known, so it could not be masked.
-    .refine(isRedisUrl, 'must be a redis:// or rediss:// URL; percent-encode "@", ":", "/", "?" and "#" in a user name or password')
+    .superRefine(checkRedisUrl)
     .default('redis://127.0.0.1:6379'),
-  /** Prefix of every BullMQ key of this service. @defaultValue `pym` */
+  /**
+   * Prefix of every Redis key of this service. On a Redis Cluster it must hold a hash tag (`{pym}`), so that every
+   * key of the service lands in one slot, as BullMQ's scripts need. @defaultValue `pym`
+   */
   prefix: z.string().min(1).default('pym'),
   /** Name of the default queue. @defaultValue `tasks` */
   queue: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"').default('tasks'),
@@ -58,6 +72,12 @@ export const asyncSectionSchema = z.strictObject({
   seal_secret: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Milliseconds an enqueue may take before it fails with TASK_QUEUE_UNAVAILABLE. @defaultValue 2000 */
   enqueue_timeout: positiveInt.default(2000),
+  /**
+   * Replicas that must hold an enqueued task before the call answers (Redis WAIT, up to half of enqueue_timeout;
+   * fewer: TASK_QUEUE_UNAVAILABLE), so that a failover cannot lose an accepted task. 0 on a Cluster.
+   * @defaultValue 1 on a Sentinel group, 0 otherwise
+   */
+  wait_replicas: z.number().int().min(0).optional(),
   /** A task whose caller's token expired meanwhile gets a fresh short-lived one (false: it fails with TOKEN_EXPIRED). @defaultValue true */
   refresh_expired_tokens: z.boolean().default(true),
   /** Lifetime in seconds of such a refreshed token. @defaultValue 300 */
@@ -78,6 +98,17 @@ export const asyncSectionSchema = z.strictObject({
    * @defaultValue none: only a task's owner sees it
    */
   admin_claim: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+}).superRefine((section, ctx) => {
+  if (isClusterUrl(section.redis_url) && (section.wait_replicas ?? 0) > 0) {
+    ctx.addIssue({ code: 'custom', path: ['wait_replicas'], message: 'is not supported on a Redis Cluster (set 0, or leave it out)' });
+  }
+  if (isClusterUrl(section.redis_url) && hashTagOf(section.prefix) === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['prefix'],
+      message: `must hold a hash tag on a Redis Cluster, e.g. "{${section.prefix.replace(/[{}]/g, '')}}": every key of the service then lands in one slot, as BullMQ's scripts need`,
+    });
+  }
 });
 
 /** Where pym serves the specs (`/openapi/<api>.json|yaml`): the docs page may not live there. */

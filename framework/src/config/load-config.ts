@@ -9,6 +9,7 @@ import { deepMerge, isPlainObject } from './deep-merge';
 import { docsProblems, resolveDocs } from './docs-config';
 import { applyEnvSecrets, envSecretNames } from './env-secrets';
 import { findConfigFile } from './find-config-file';
+import { redisUrlPasswords } from './redis-url';
 import { formatKeyPath, hasPath, type PathProblem } from './key-path';
 import { didYouMean, schemaProblems } from './schema-problems';
 
@@ -54,16 +55,7 @@ const COMMAND_LINE = 'command line';
  */
 export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
   const environment = options.environment ?? process.env;
-  const file = findConfigFile({ configPath: options.configPath, cwd: options.cwd, environment });
-  const env = options.env || environment.PYM_ENV || 'dev';
-  if (!ENV_NAME.test(env)) {
-    throw new ConfigError(file, [{ key: '', message: `invalid environment name "${env}": use letters, digits, "-" and "_"` }]);
-  }
-
-  const base = readYamlMapping(file);
-  const overlayFile = overlayPath(file, env);
-  const overlay = fs.existsSync(overlayFile) ? readYamlMapping(overlayFile) : undefined;
-  const merged = overlay ? deepMerge(base, overlay) : base;
+  const { file, env, overlay, overlayFile, merged } = readConfigSources(options);
 
   const secrets = applyEnvSecrets(merged, envSecretNames(merged), environment);
   const missing = new Set(secrets.problems.map((p) => formatKeyPath(p.path)));
@@ -102,7 +94,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
   }
 
   const data: ConfigFile = { ...(parsed.data as ConfigFile), ...overridden };
-  for (const secret of [data.jwt_secret, data.async.seal_secret, ...urlPasswords(data.async.redis_url)]) {
+  for (const secret of [data.jwt_secret, data.async.seal_secret, ...redisUrlPasswords(data.async.redis_url)]) {
     if (secret && !secretValues.includes(secret)) secretValues.push(secret);
   }
   const root = path.dirname(file);
@@ -118,6 +110,39 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
     secretValues,
   };
   return deepFreeze(config);
+}
+
+/** A service's config files as written: env secrets not substituted, nothing validated. */
+export interface ConfigSources {
+  /** Absolute path of the config file. */
+  file: string;
+  /** The environment, which selected the overlay. */
+  env: string;
+  /** Path of the environment's overlay (`pym-config.<env>.yaml`), whether it exists or not. */
+  overlayFile: string;
+  /** The overlay's keys, when the file exists. */
+  overlay?: Record<string, unknown>;
+  /** The file with the overlay deep-merged over it. */
+  merged: Record<string, unknown>;
+}
+
+/**
+ * Find and read the config file and its environment's overlay (the first steps of loadConfig), for tools that need
+ * the config as written: `pym deploy` keeps env-secret names as names.
+ *
+ * @throws ConfigError when a file cannot be read or is not a YAML mapping, or the environment name is invalid.
+ */
+export function readConfigSources(options: Pick<LoadConfigOptions, 'configPath' | 'cwd' | 'env' | 'environment'> = {}): ConfigSources {
+  const environment = options.environment ?? process.env;
+  const file = findConfigFile({ configPath: options.configPath, cwd: options.cwd, environment });
+  const env = options.env || environment.PYM_ENV || 'dev';
+  if (!ENV_NAME.test(env)) {
+    throw new ConfigError(file, [{ key: '', message: `invalid environment name "${env}": use letters, digits, "-" and "_"` }]);
+  }
+  const base = readYamlMapping(file);
+  const overlayFile = overlayPath(file, env);
+  const overlay = fs.existsSync(overlayFile) ? readYamlMapping(overlayFile) : undefined;
+  return { file, env, overlayFile, overlay, merged: overlay ? deepMerge(base, overlay) : base };
 }
 
 /** `/x/pym-config.yaml` + `prod` → `/x/pym-config.prod.yaml` (same for any other file name). */
@@ -186,15 +211,4 @@ function scrub(problems: ConfigProblem[], secrets: readonly string[]): ConfigPro
   const words = secrets.filter((s) => s.length >= 4);
   if (words.length === 0) return problems;
   return problems.map((p) => ({ ...p, message: words.reduce((m, s) => m.split(s).join('********'), p.message) }));
-}
-
-/** The passwords a Redis URL holds: its user info's (`redis://user:password@host`) and a `password` query parameter's. */
-function urlPasswords(url: string): string[] {
-  try {
-    const parsed = new URL(url);
-    // ioredis reads a password from the user info, or from a `password` query parameter.
-    return [decodeURIComponent(parsed.password), parsed.searchParams.get('password') ?? ''].filter((password) => password !== '');
-  } catch {
-    return [];
-  }
 }

@@ -33,13 +33,14 @@ export function maskConfig(config: PymConfig, options: MaskConfigOptions = {}): 
 }
 
 /**
- * `redis://user:pass@host:6379` → `redis://user:********@host:6379`, and the same for a `password` query parameter
- * (ioredis reads either); URLs without a password unchanged.
+ * `redis://user:pass@host:6379` → `redis://user:********@host:6379`, and the same for a `password` or
+ * `sentinel_password` query parameter (`redis+sentinel://` and `redis+cluster://` URLs too); URLs without a
+ * password unchanged.
  */
 export function maskUrlPassword(url: string): string {
   return url
     .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]+@/i, `$1${MASK}@`)
-    .replace(/([?&]password=)[^&#]*/i, `$1${MASK}`);
+    .replace(/([?&](?:sentinel_)?password=)[^&#]*/gi, `$1${MASK}`);
 }
 
 function maskValue(value: unknown, secrets: readonly string[]): unknown {

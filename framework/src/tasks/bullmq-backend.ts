@@ -21,7 +21,8 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
     return queue;
   };
   const keepFor = { age: config.async.keep_finished };
-  const wakeups = createDelayWakeups(redis);
+  // On a Cluster every key of the service shares the prefix's hash tag, so any key under it is in the queues' slot.
+  const wakeups = createDelayWakeups(redis, { slotKey: `${config.async.prefix}:pym:wake-up` });
   return {
     bullmq: { redis, queue: queueFor },
     async add(job: TaskJob) {

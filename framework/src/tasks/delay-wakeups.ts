@@ -1,5 +1,5 @@
 // Delayed tasks start on time without tuning Redis: wake Redis up when a delayed task is due.
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis-client';
 
 /** Wake-ups of one producer connection. */
 export interface DelayWakeups {
@@ -16,6 +16,12 @@ export interface DelayWakeupOptions {
   maxPending?: number;
   /** Called after each wake-up is answered, with the due time it is for (observability and tests). */
   onWake?: (dueAt: number) => void;
+  /**
+   * On a Cluster, a key in the queues' slot: the wake-up reads its length (STRLEN), which goes to the node the workers
+   * block on, where a PING would go to any node (STRLEN: a cheap read that neither pym nor BullMQ sends otherwise, so
+   * wake-ups can be told apart in INFO commandstats). Required on a Cluster.
+   */
+  slotKey?: string;
 }
 
 /**
@@ -28,17 +34,21 @@ const AFTER_DUE_MS = [2, 10];
 /**
  * A worker waiting for a delayed job blocks in Redis with a timeout, and an idle Redis looks at expired
  * timeouts only `hz` times a second (10 by default: up to 100 ms late). Any command wakes it up, so the
- * process that enqueued a delayed job sends a PING when the job is due. Timers per due millisecond, not per
+ * process that enqueued a delayed job sends a PING when the job is due (on a Cluster, a read of a key in the
+ * queues' slot, so that it reaches their node). Timers per due millisecond, not per
  * job (unref'd: they never keep a process alive); a wake-up lost with its process only costs the lateness back.
  */
-export function createDelayWakeups(redis: Redis, options: DelayWakeupOptions = {}): DelayWakeups {
+export function createDelayWakeups(redis: RedisClient, options: DelayWakeupOptions = {}): DelayWakeups {
   const maxDelayMs = options.maxDelayMs ?? 3_600_000;
   const maxPending = options.maxPending ?? 10_000;
   const timers = new Map<number, NodeJS.Timeout[]>();
+  const slotKey = options.slotKey;
+  if (isCluster(redis) && slotKey === undefined) throw new Error('createDelayWakeups: a Cluster needs the slotKey of its queues');
+  const send = isCluster(redis) ? () => redis.strlen(slotKey!) : () => redis.ping();
   const wake = (dueAt: number, last: boolean) => {
     if (last) timers.delete(dueAt);
     if (redis.status !== 'ready') return;
-    redis.ping().then(() => options.onWake?.(dueAt), () => undefined);
+    send().then(() => options.onWake?.(dueAt), () => undefined);
   };
   return {
     schedule(dueAt) {

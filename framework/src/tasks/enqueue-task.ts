@@ -10,11 +10,13 @@ import { isPymError } from '../errors/pym-error';
 import { registryModelCodec } from '../models/task-model-codec';
 import { sealEnvelope, type TaskContext } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
+import { claimTaskKey } from './idempotency-key';
 import { whenReady } from './redis-connection';
+import { confirmOnReplicas } from './replica-ack';
 import { serializeArgs } from './serialize-args';
 import type { TaskBackend, TaskJob } from './task-backend';
 import { TaskQueueUnavailable } from './task-errors';
-import { claimIdempotencyKey, taskKeys } from './task-owner-index';
+import { taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
 import type { TaskRef } from './task-ref';
 import { withTimeout } from './with-timeout';
@@ -45,24 +47,31 @@ function callerScope(context: ContextState | undefined): AppScope {
 
 /**
  * Add `job` (the backend lists it under its owner too). With an Idempotency-Key from an authenticated request,
- * only the first call per (owner, task, key) adds a job: later ones resolve to its id.
+ * only the first call per (owner, task, key) adds a job: later ones resolve to its id. On a replicated Redis, the
+ * answer waits until replicas hold the task (async.wait_replicas).
  */
 async function addOnce(backend: TaskBackend, job: TaskJob, config: PymConfig, idempotencyKey: string | undefined): Promise<string | undefined> {
-  const redis = backend.bullmq?.redis;
+  const handle = backend.bullmq;
   // A fresh producer is still connecting and queues no commands: wait for it (Redis down fails at once).
-  if (redis) await whenReady(redis, config.async.enqueue_timeout);
+  if (handle) await whenReady(handle.redis, config.async.enqueue_timeout);
   let claimed: string | undefined;
-  if (redis && job.index && idempotencyKey) {
+  if (handle && job.index && idempotencyKey) {
+    const claim = { id: job.id, name: job.name, queue: job.queue, owner: job.index.owner, ttlSeconds: job.index.ttlSeconds };
+    const existing = await claimTaskKey(handle, config, claim, idempotencyKey);
+    if (existing) {
+      await confirmOnReplicas(handle.redis, config);
+      return existing;
+    }
     claimed = taskKeys.idempotency(config.async.prefix, job.index.owner, job.name, idempotencyKey);
-    const existing = await claimIdempotencyKey(redis, claimed, job.id, job.index.ttlSeconds);
-    if (existing) return existing;
   }
   try {
     await backend.add(job);
   } catch (error) {
-    if (claimed) await redis!.del(claimed).catch(() => undefined);
+    if (claimed) await handle!.redis.del(claimed).catch(() => undefined);
     throw error;
   }
+  // Added: a failure from here on keeps the claim, so that a retry with the key gets this task if it survived.
+  if (handle) await confirmOnReplicas(handle.redis, config);
   return undefined;
 }
 

@@ -1,10 +1,10 @@
 // The seam between enqueueing and the queue: BullMQ in production, an in-process runner as dev fallback.
 // Each app owns its backend (see context/app-scope.ts).
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { currentAppScope } from '../context/request-context';
 import { getScriptScope } from '../context/script-scope';
 import type { SealedEnvelope } from './envelope';
+import type { RedisClient } from './redis-client';
 import type { OwnerIndexEntry } from './task-owner-index';
 
 /** One job to add. */
@@ -36,7 +36,7 @@ export interface TaskBackend {
 
 /** What task resources need of a BullMQ backend: its producer connection and its queues. */
 export interface BullmqHandle {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The Queue of that name (created on first use). */
   queue(name: string): Queue;
 }

@@ -1,7 +1,7 @@
 // Cross-process cancel of running tasks: the server publishes a job id, every worker aborts it if it runs it.
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JobCancellation } from './job-cancellation';
+import type { RedisClient } from './redis-client';
 import { openRedis } from './redis-connection';
 import { taskKeys } from './task-owner-index';
 
@@ -32,7 +32,7 @@ export interface CancelListenerOptions {
 }
 
 /** Announce the cancel of a running task to every worker of the service. */
-export async function publishCancel(redis: Redis, prefix: string, jobId: string): Promise<void> {
+export async function publishCancel(redis: RedisClient, prefix: string, jobId: string): Promise<void> {
   await redis.publish(taskKeys.cancelChannel(prefix), jobId);
 }
 

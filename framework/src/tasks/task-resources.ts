@@ -1,12 +1,12 @@
 // Task resources: read, list and cancel the caller's tasks (the logic behind GET/DELETE /tasks).
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { PymConfig } from '../config/config-schema';
 import type { TokenClaims } from '../context/request-context';
 import { defineError } from '../errors/define-error';
 import { isPymError } from '../errors/pym-error';
 import { openEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
+import type { RedisClient } from './redis-client';
 import { CANCELLED_REASON } from './run-task-job';
 import type { BullmqHandle } from './task-backend';
 import { whenReady } from './redis-connection';
@@ -165,7 +165,7 @@ export class TaskResources {
     return this.withQueue(({ redis }) => this.listOf(redis, owner, query));
   }
 
-  private async listOf(redis: Redis, owner: string, query: { status?: TaskStatusName; limit: number; offset: number }) {
+  private async listOf(redis: RedisClient, owner: string, query: { status?: TaskStatusName; limit: number; offset: number }) {
     const entries = await ownerTaskEntries(redis, this.prefix, owner, MAX_LISTED_TASKS);
     const settledBefore = this.now() - Math.max(UNINDEX_AFTER_MS, 2 * this.config.async.enqueue_timeout);
     const matched: TaskStatus[] = [];

@@ -17,6 +17,7 @@ const HELP: { args: string[]; usage: string; mentions: string[] }[] = [
   { args: ['routes', '--help'], usage: 'Usage: pym routes [options]', mentions: ['method, path, handler, auth'] },
   { args: ['dev', '--help'], usage: 'Usage: pym dev [options]', mentions: ['restart', '--port <number>', '--no-worker'] },
   { args: ['check', '--help'], usage: 'Usage: pym check [options]', mentions: ['without serving', '--env <name>', '--config <file>'] },
+  { args: ['deploy', 'k8s', '--help'], usage: 'Usage: pym deploy k8s [options]', mentions: ['--replicas <n>', '--workers <n>', '--image <name>', '--hpa <max>', '--out <dir>'] },
 ];
 
 describe('pym help and usage errors', () => {
@@ -24,14 +25,16 @@ describe('pym help and usage errors', () => {
   let unknownCommand: PymResult;
   let badPort: PymResult;
   let version: PymResult;
+  let badReplicas: PymResult;
   beforeAll(async () => {
-    [unknownCommand, badPort, version, ...helps] = await Promise.all([
+    [unknownCommand, badPort, version, badReplicas, ...helps] = await Promise.all([
       pymAnywhere(['nope']),
       pymAnywhere(['start', '--port', 'abc']),
       pymAnywhere(['--version']),
+      pymAnywhere(['deploy', 'compose', '--replicas', '0']),
       ...HELP.map(({ args }) => pymAnywhere(args)),
     ]);
-  }, 90_000); // seven processes on a shared 2-core machine
+  }, 120_000); // nine processes on a shared 2-core machine
 
   test.each(HELP.map((help, index) => [help.args.join(' '), index] as const))('pym %s exits 0 and prints usage', (_, index) => {
     const { usage, mentions } = HELP[index]!;
@@ -54,5 +57,10 @@ describe('pym help and usage errors', () => {
   test('pym start --port abc: exit 1 with one clear line, before loading anything', () => {
     const line = expectCleanFailure(badPort, 'pym start: ');
     expect(line).toBe("pym start: option '--port <number>' argument 'abc' is invalid. must be a port number (0-65535)");
+  });
+
+  test('a usage error of a subcommand (pym deploy compose --replicas 0): the same one clear line, naming the subcommand', () => {
+    const line = expectCleanFailure(badReplicas, 'pym deploy compose: ');
+    expect(line).toBe("pym deploy compose: option '--replicas <n>' argument '0' is invalid. must be a positive whole number");
   });
 });

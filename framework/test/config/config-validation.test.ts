@@ -20,6 +20,32 @@ describe('config validation', () => {
     expect(problemsOf(tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: "http://127.0.0.1:6379"\n' }))['async.redis_url']).toContain('redis://');
   });
 
+  it('on a Redis Cluster, refuses a prefix without a hash tag and says which one to use; accepts one with it', () => {
+    const refused = problemsOf(tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+cluster://n1:7000,n2:7001\n  prefix: orders\n' }));
+    expect(refused).toEqual({ 'async.prefix': expect.stringContaining('must hold a hash tag on a Redis Cluster, e.g. "{orders}"') });
+    // The default prefix too: a Cluster needs it set.
+    expect(problemsOf(tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+cluster://n1:7000\n' }))['async.prefix']).toContain('"{pym}"');
+    const config = loadConfig({ cwd: tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+cluster://n1:7000\n  prefix: "{orders}"\n' }), environment: {} });
+    expect(config.async.prefix).toBe('{orders}');
+    expect(problemsOf(tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+cluster://n1:7000\n  prefix: "{o}"\n  wait_replicas: 1\n' }))).toEqual({
+      'async.wait_replicas': 'is not supported on a Redis Cluster (set 0, or leave it out)',
+    });
+    // A Sentinel group, like one node, takes any prefix.
+    expect(loadConfig({ cwd: tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: redis+sentinel://s1/m\n' }), environment: {} }).async.prefix).toBe('pym');
+  });
+
+  it('treats the passwords of a Sentinel URL as secrets (scrubbed from logs), the sentinel password too', () => {
+    const dir = tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: "redis+sentinel://:node-pw-91f@s1,s2/m?sentinel_password=sent-pw-2c4"\n' });
+    expect(loadConfig({ cwd: dir, environment: {} }).secretValues).toEqual(expect.arrayContaining(['node-pw-91f', 'sent-pw-2c4']));
+  });
+
+  it('refuses an unknown parameter of a Sentinel URL by name, without quoting the URL', () => {
+    const dir = tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: "redis+sentinel://:pw-5e1@s1/m?sentinel_pass=x"\n' });
+    const err = configErrorOf(() => loadConfig({ cwd: dir, environment: {} }));
+    expect(err.problems).toEqual([{ key: 'async.redis_url', message: expect.stringContaining('unknown parameter "sentinel_pass"') }]);
+    expect(err.message).not.toContain('pw-5e1');
+  });
+
   it('treats a password given as a redis_url query parameter as a secret (scrubbed from logs)', () => {
     const dir = tempService({ 'pym-config.yaml': 'name: a\nasync:\n  redis_url: "redis://127.0.0.1:6379/0?password=qp-secret-0b7"\n' });
     expect(loadConfig({ cwd: dir, environment: {} }).secretValues).toContain('qp-secret-0b7');

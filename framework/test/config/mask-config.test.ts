@@ -55,6 +55,13 @@ describe('maskUrlPassword', () => {
     expect(maskUrlPassword('redis://h:6379/0')).toBe('redis://h:6379/0');
   });
 
+  it('masks the passwords of Sentinel and Cluster URLs: the user info, password and sentinel_password', () => {
+    expect(maskUrlPassword('redis+sentinel://app:node-pw@s1:26379,s2:26379/mymaster?sentinel_password=sent-pw&db=1')).toBe(
+      `redis+sentinel://app:${MASK}@s1:26379,s2:26379/mymaster?sentinel_password=${MASK}&db=1`,
+    );
+    expect(maskUrlPassword('rediss+cluster://:cl-pw@n1:7000,n2:7001?password=cl-pw')).toBe(`rediss+cluster://:${MASK}@n1:7000,n2:7001?password=${MASK}`);
+  });
+
   it('masks a password given as a query parameter (ioredis reads it there too)', () => {
     expect(maskUrlPassword('redis://h:6379/0?password=qp-secret&db=2')).toBe(`redis://h:6379/0?password=${MASK}&db=2`);
     expect(maskUrlPassword('redis://u:pw@h:1/?family=6&password=x')).toBe(`redis://u:${MASK}@h:1/?family=6&password=${MASK}`);
