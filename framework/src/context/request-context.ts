@@ -1,5 +1,6 @@
 // The per-request (and per-task) context, carried by AsyncLocalStorage across awaits.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span } from '@opentelemetry/api';
 
 /** Claims of a verified JWT (`sub`, `iss`, `aud`, `exp`, `iat` and the service's own data). */
 export interface TokenClaims {
@@ -27,6 +28,11 @@ export interface RequestContext {
   traceparent?: string;
   /** The request's `Idempotency-Key` header: a task started by the request is enqueued once per (user, key). */
   idempotencyKey?: string;
+  /**
+   * pym's OpenTelemetry span of the request (server) or of the task run (consumer), when tracing is on: a no-op span
+   * until the service registers an OpenTelemetry SDK. Its ids are on every log line written while it is open.
+   */
+  span?: Span;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

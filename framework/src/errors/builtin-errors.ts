@@ -32,3 +32,15 @@ export const NotAcceptable = defineError(
   406,
   'The server cannot produce a response in a type the Accept header allows',
 );
+export const ServiceNotReady = defineError(
+  'ServiceNotReady',
+  'SERVICE_NOT_READY',
+  503,
+  'The service cannot serve requests now',
+);
+export const CorsOriginNotAllowed = defineError(
+  'CorsOriginNotAllowed',
+  'CORS_ORIGIN_NOT_ALLOWED',
+  403,
+  'This origin may not call the service from a browser',
+);

@@ -1,7 +1,9 @@
-// The built-in operations every service has: GET /ping, GET /version, GET /auth/version and the task resources.
+// The built-in operations every service has: GET /ping, GET /ready, GET /version, GET /auth/version and the task resources.
 import type { PymConfig } from '../config/config-schema';
 import type { LoadedApi, OpenApiDocument } from '../openapi/types';
+import { readyHandlers, readyPaths } from './builtin-ready-api';
 import { taskHandlers, taskPaths, taskSchemas } from './builtin-task-api';
+import type { Readiness } from './readiness';
 import type { RequestHandlerFunction } from './handler';
 
 const versionSchema = {
@@ -39,6 +41,7 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
         responses: { '200': { description: 'Version', ...json({ $ref: '#/components/schemas/PymVersion' }) } },
       },
     },
+    ...readyPaths(),
   };
   if (withAuth) {
     paths['/auth/version'] = {
@@ -63,7 +66,7 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
 }
 
 /** The handlers of the built-in operations, by operationId. */
-export function builtinHandlers(config: PymConfig, apis: readonly LoadedApi[]): Record<string, RequestHandlerFunction> {
+export function builtinHandlers(config: PymConfig, apis: readonly LoadedApi[], readiness: Readiness): Record<string, RequestHandlerFunction> {
   const version = () => ({ name: config.name, version: config.version, apis: apis.map((api) => api.name), pym_env: config.env });
-  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version, ...taskHandlers(config) };
+  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version, ...readyHandlers(readiness), ...taskHandlers(config) };
 }

@@ -19,18 +19,29 @@ import { listOperations } from '../openapi/list-operations';
 import { resolveHandlers } from '../openapi/resolve-handlers';
 import { createRouteMatcher } from '../openapi/route-matcher';
 import { createBullmqBackend } from '../tasks/bullmq-backend';
-import { closeTaskBackend, setTaskBackendFactory } from '../tasks/task-backend';
+import { closeTaskBackend, getTaskBackend, setTaskBackendFactory } from '../tasks/task-backend';
+import { queueNames } from '../tasks/queue-names';
+import { listTasks } from '../tasks/task-registry';
+import { httpMetrics } from '../metrics/http-metrics.middleware';
+import { metricsRoute } from '../metrics/metrics-route.middleware';
+import { PymMetrics, type AppMetrics } from '../metrics/pym-metrics';
+import { registerQueueDepth } from '../metrics/queue-depth';
+import { pymTracer } from '../tracing/pym-tracer';
+import { traceRequest } from '../tracing/trace-request.middleware';
 import type { BoundOperation, LoadedApi } from '../openapi/types';
 import { createApiValidator } from './api-validator';
 import { accessLog } from './access-log.middleware';
 import { authenticate } from './authenticate.middleware';
 import { builtinDocument, builtinHandlers } from './builtin-api';
+import { crossOrigin } from './cors.middleware';
 import { dispatch } from './dispatch.middleware';
 import { errorHandler } from './error-handler';
 import type { RequestHandlerFunction } from './handler';
 import { matchOperation } from './match-operation.middleware';
 import { negotiate } from './negotiate.middleware';
 import { parseBody } from './parse-body.middleware';
+import { queueDashboard } from './queue-dashboard';
+import { Readiness } from './readiness';
 import { requestContext } from './request-context.middleware';
 
 /** Options of `createApp`. */
@@ -57,12 +68,16 @@ export interface PymApp {
   operations: readonly BoundOperation[];
   /** Release what the app holds besides its server (the task queue connection). */
   close(): Promise<void>;
+  /** What `GET /ready` answers; `readiness.drain()` on SIGTERM turns it 503 while requests are still served. */
+  readiness: Readiness;
+  /** The app's Prometheus metrics (its own registry); absent when `metrics.enabled` is false. */
+  metrics?: AppMetrics;
 }
 
 /** The built-in API and the handlers of its operations. */
-async function loadBuiltins(config: PymConfig, apis: readonly LoadedApi[]) {
+async function loadBuiltins(config: PymConfig, apis: readonly LoadedApi[], readiness: Readiness) {
   const api = await apiFromDocument(builtinDocument(config.jwt_secret !== undefined), { name: 'pym', file: '<builtin>' });
-  return { api, handlers: builtinHandlers(config, apis) };
+  return { api, handlers: builtinHandlers(config, apis, readiness) };
 }
 
 /** The hooks given in code (they win over the config's `hooks` module). */
@@ -97,7 +112,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   setLogger(logger);
 
   const apis = await loadApis(config.apisDir);
-  const builtins = await loadBuiltins(config, apis);
+  // Redis is checked where tasks are used: with_async, or a task its handler modules import (pym start's rule too).
+  let usesTasks = config.with_async;
+  const readiness = new Readiness({ redis: () => (usesTasks ? getTaskBackend().bullmq?.redis : undefined) });
+  const builtins = await loadBuiltins(config, apis, readiness);
   const operations = listOperations([...apis, builtins.api]);
   const userOperations = operations.filter((operation) => operation.api !== builtins.api);
   const handlers = new Map<BoundOperation, RequestHandlerFunction>(
@@ -107,11 +125,18 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
     if (operation.api === builtins.api) handlers.set(operation, builtins.handlers[operation.operationId]!);
   }
   registerApiModels(apis, config.srcDir);
+  usesTasks ||= listTasks().length > 0;
   const hooks = { ...loadServiceHooks(config), ...definedHooks(options) };
-  setTaskBackendFactory(() => createBullmqBackend(config, logger));
+  const metrics = config.metrics.enabled ? new PymMetrics() : undefined;
+  const tracer = pymTracer(config);
+  setTaskBackendFactory(() => createBullmqBackend(config, logger, { metrics, tracer }));
+  const queues = queueNames(config);
+  if (metrics && usesTasks) registerQueueDepth(metrics.registry, { queues, queue: (name) => getTaskBackend().bullmq?.queue(name), logger });
 
-  const needsJwt = operations.some((operation) => operation.auth !== 'none');
+  const needsJwt = operations.some((operation) => operation.auth !== 'none') || config.async.dashboard.enabled;
   const verify = needsJwt ? createTokenVerifier(jwtSettingsFrom(config)) : undefined;
+  const matcher = createRouteMatcher(operations);
+  const cors = crossOrigin(config.cors, matcher);
   const bodyLimit = bodyLimitBytes(config.body_limit);
   const validators = await Promise.all(
     [...apis, builtins.api].map((api) => createApiValidator(api, { validateResponses: config.validate_responses, bodyLimit })),
@@ -120,8 +145,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext());
+  if (tracer) app.use(traceRequest(tracer));
+  if (metrics) app.use(httpMetrics(metrics));
   app.use(accessLog(logger));
-  app.use(matchOperation(createRouteMatcher(operations)));
+  if (metrics && config.metrics.port === undefined) app.use(metricsRoute(config.metrics.path, () => metrics.render()));
+  if (cors) app.use(cors); // before JWT: a preflight carries no token
+  if (config.async.dashboard.enabled) {
+    app.use(queueDashboard({ config, verify: verify!, queues, queue: (name) => getTaskBackend().bullmq!.queue(name) }));
+  }
+  app.use(matchOperation(matcher));
   app.use(cookieParser());
   app.use(authenticate(verify));
   app.use(negotiate());
@@ -129,7 +161,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
-  return { app, config, logger, apis, operations, close: closeTaskBackend };
+  return { app, config, logger, apis, operations, close: closeTaskBackend, readiness, metrics };
 }
 
 /** `body_limit` in bytes (a number, or a size like `1mb`: the config schema checked its form). */

@@ -2,9 +2,7 @@
 import type { RequestHandler } from 'express';
 import { runWithContext, type RequestContext } from '../context/request-context';
 import { requestIdFrom } from '../context/request-id';
-
-/** W3C trace context: version, trace id, parent id, flags (lowercase hex; an all-zero id is invalid). */
-const TRACEPARENT = /^(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+import { TRACEPARENT } from '../tracing/traceparent';
 
 /** Creates the request's context, echoes its id in `X-Request-Id`, and runs the rest of the chain inside it. */
 export function requestContext(): RequestHandler {

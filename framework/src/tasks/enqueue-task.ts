@@ -17,7 +17,9 @@ import { TaskQueueUnavailable } from './task-errors';
 import { claimIdempotencyKey, taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
 import type { TaskRef } from './task-ref';
+import { endTaskSpan, startEnqueueSpan } from './task-telemetry';
 import { withTimeout } from './with-timeout';
+import { toTraceparent } from '../tracing/traceparent';
 
 /** The caller's context as it travels in the envelope (empty identity outside any request or task). */
 function captureContext(): TaskContext {
@@ -69,13 +71,21 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
   const id: string = randomUUID();
-  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext() };
+  const logger = getLogger();
+  // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
+  const backend = getTaskBackend(() => createBullmqBackend(config, logger));
+  const { metrics, tracer } = backend.telemetry ?? {};
+  const queue = task.options.queue ?? config.async.queue;
+  const span = tracer && startEnqueueSpan(tracer, task.name, queue, id);
+  const context = captureContext();
+  // The envelope carries the producer span's traceparent (the worker's run is its child), else the caller's.
+  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: { ...context, traceparent: (span && toTraceparent(span.spanContext())) ?? context.traceparent } };
   const delay = task.options.delay ?? 0;
   const sub = envelope.context.claims?.sub;
   const job: TaskJob = {
     id,
     name: task.name,
-    queue: task.options.queue ?? config.async.queue,
+    queue,
     data: sealEnvelope(envelope, envelopeKeysFor(config), { encrypt: config.async.encrypt }),
     delay,
     attempts: task.options.attempts ?? config.async.attempts,
@@ -83,12 +93,10 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
     // Listed for its owner (task resources) until its retention ends, which starts when the task does.
     index: typeof sub === 'string' && sub.length > 0 ? { owner: sub, at: listedAt, ttlSeconds: config.async.keep_finished + Math.ceil(delay / 1000) } : undefined,
   };
-  const logger = getLogger();
   let refId = id;
   try {
     const existing = await withTimeout(
-      // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
-      addOnce(getTaskBackend(() => createBullmqBackend(config, logger)), job, config, currentContext()?.idempotencyKey),
+      addOnce(backend, job, config, currentContext()?.idempotencyKey),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );
@@ -96,8 +104,14 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   } catch (cause) {
     const error = isPymError(cause) ? cause : new TaskQueueUnavailable(`The task queue refused ${task.name}`, { cause });
     logger.error({ task: task.name, jobId: job.id, err: cause }, 'task enqueue failed');
+    metrics?.taskEnqueueFailed(task.name);
+    endTaskSpan(span, 'enqueue_failed', error.code);
     throw error;
   }
+  // A repeated Idempotency-Key enqueued nothing: not counted.
+  if (refId === id) metrics?.taskEnqueued(task.name);
+  span?.setAttribute('pym.task.repeated', refId !== id);
+  endTaskSpan(span, 'enqueued');
   logger.debug({ task: task.name, jobId: refId, queue: job.queue, delay: job.delay, repeated: refId !== id }, 'task enqueued');
   return { id: refId, name: task.name, statusUrl: `/tasks/${refId}` };
 }

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SealedEnvelope } from './envelope';
 import type { OwnerIndexEntry } from './task-owner-index';
+import type { TaskTelemetry } from './task-telemetry';
 
 /** One job to add. */
 export interface TaskJob {
@@ -29,6 +30,8 @@ export interface TaskBackend {
   close(): Promise<void>;
   /** The Redis side of a BullMQ backend (task resources read and cancel through it); absent in the in-process fallback. */
   readonly bullmq?: BullmqHandle;
+  /** Where enqueues are counted and traced: the metrics and tracer of the app or worker that made the backend. */
+  readonly telemetry?: TaskTelemetry;
 }
 
 /** What task resources need of a BullMQ backend: its producer connection and its queues. */
