@@ -35,7 +35,8 @@ export interface RunnableJob {
   attemptsMade: number;
   /** Times the job was taken by a worker, this time included (BullMQ); more than 1 after a stall. */
   attemptsStarted?: number;
-  opts: { attempts?: number };
+  /** Its options (BullMQ): `delay` is the one it was added with (the job's own `delay` is 0 once it is due). */
+  opts: { attempts?: number; delay?: number };
   /** The job's progress so far (pym stores a TaskProgressState object there). */
   progress?: unknown;
   /** Store the progress object (BullMQ `job.updateProgress`). */
@@ -44,8 +45,6 @@ export interface RunnableJob {
   queueName?: string;
   /** When it was added, in ms since the epoch (BullMQ, on the enqueuing process's clock). */
   timestamp?: number;
-  /** Its delay in ms from `timestamp` (BullMQ; a scheduled run's, until its tick). */
-  delay?: number;
 }
 
 /** What the runner needs from its worker. */
@@ -201,7 +200,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
  */
 function observeStart(job: RunnableJob, task: string, metrics: PymMetrics | undefined): void {
   if (!metrics || job.attemptsMade > 0 || (job.attemptsStarted ?? 1) > 1 || job.timestamp === undefined) return;
-  const delay = job.delay ?? 0;
+  const delay = job.opts.delay ?? 0;
   metrics.taskStarted(task, delay > 0, (Date.now() - (job.timestamp + delay)) / 1000);
 }
 
