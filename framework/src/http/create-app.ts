@@ -114,7 +114,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   const apis = await loadApis(config.apisDir);
   // Redis is checked where tasks are used: with_async, or a task its handler modules import (pym start's rule too).
   let usesTasks = config.with_async;
-  const readiness = new Readiness({ redis: () => (usesTasks ? getTaskBackend().bullmq?.redis : undefined) });
+  const readiness = new Readiness({ logger, redis: () => (usesTasks ? getTaskBackend().bullmq?.redis : undefined) });
   const builtins = await loadBuiltins(config, apis, readiness);
   const operations = listOperations([...apis, builtins.api]);
   const userOperations = operations.filter((operation) => operation.api !== builtins.api);

@@ -1,5 +1,6 @@
 // Readiness: can this server take traffic now? Answers /ready (cheap, bounded) and turns "no" from the moment it drains.
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
 import type { ErrorDetail } from '../errors/pym-error';
 import { whenReady } from '../tasks/redis-connection';
@@ -20,6 +21,8 @@ export function shutdownDelaySeconds(config: PymConfig): number {
 
 /** Options of `Readiness`. */
 export interface ReadinessOptions {
+  /** Where each change of readiness is logged (once, not per probe). */
+  logger: Logger;
   /**
    * The Redis connection tasks are enqueued on, when the service uses tasks (`with_async`, or a task its handlers
    * import) through Redis; undefined when it does not (no tasks, or the dev in-process fallback).
@@ -31,12 +34,14 @@ export interface ReadinessOptions {
 export class Readiness {
   private draining = false;
   private okUntil = 0;
+  private failing = false;
   private pending: Promise<ErrorDetail[]> | undefined;
 
   constructor(private readonly options: ReadinessOptions) {}
 
   /** From now on the server is not ready (it is shutting down): a load balancer stops sending it requests. */
   drain(): void {
+    if (!this.draining) this.options.logger.info('draining: /ready answers 503 from now on');
     this.draining = true;
   }
 
@@ -53,9 +58,20 @@ export class Readiness {
   async problems(): Promise<ErrorDetail[]> {
     if (this.draining) return [{ path: 'shutdown', message: 'the service is shutting down' }];
     const redis = this.options.redis();
-    if (!redis || Date.now() < this.okUntil) return [];
-    this.pending ??= this.pingRedis(redis).finally(() => (this.pending = undefined));
+    // A connection that dropped since the last success is checked again at once (and fails at once).
+    if (!redis || (redis.status === 'ready' && Date.now() < this.okUntil)) return [];
+    this.pending ??= this.pingRedis(redis)
+      .then((problems) => this.logChange(problems))
+      .finally(() => (this.pending = undefined));
     return this.pending;
+  }
+
+  private logChange(problems: ErrorDetail[]): ErrorDetail[] {
+    const failing = problems.length > 0;
+    if (failing && !this.failing) this.options.logger.warn({ problems }, 'not ready: /ready answers 503');
+    if (!failing && this.failing) this.options.logger.info('ready again: /ready answers 200');
+    this.failing = failing;
+    return problems;
   }
 
   private async pingRedis(redis: Redis): Promise<ErrorDetail[]> {
