@@ -22,7 +22,7 @@ import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskTimed
 import { taskResultOf } from './task-result';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
-import { endTaskSpan, startRunSpan, type TaskTelemetry } from './task-telemetry';
+import { endTaskSpan, spanIds, startRunSpan, type TaskTelemetry } from './task-telemetry';
 import { findTask } from './task-registry';
 import { withTimeout } from './with-timeout';
 
@@ -187,7 +187,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     deps.telemetry?.metrics?.taskRun(taskName, outcome, refused ? undefined : seconds);
     endTaskSpan(span, outcome, errorCode);
     deps.logger.info(
-      { requestId, task: { name: job.name, jobId, attempt, userId }, outcome, ms: Math.round(seconds * 10_000) / 10 },
+      { requestId, ...spanIds(span), task: { name: job.name, jobId, attempt, userId }, outcome, ms: Math.round(seconds * 10_000) / 10 },
       `task ${job.name} ${outcome}`,
     );
   }

@@ -1,5 +1,5 @@
 // What tasks report to an app's or a worker's telemetry: metrics, and OpenTelemetry spans of enqueues and runs.
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { currentContext } from '../context/request-context';
 import type { PymMetrics, TaskOutcome } from '../metrics/pym-metrics';
 import { contextFromTraceparent } from '../tracing/traceparent';
@@ -47,4 +47,10 @@ export function endTaskSpan(span: Span | undefined, outcome: TaskOutcome | 'enqu
   span.setAttribute('pym.task.outcome', outcome);
   if (errorCode !== undefined) span.setStatus({ code: SpanStatusCode.ERROR }).setAttribute('error.type', errorCode);
   span.end();
+}
+
+/** `{ traceId, spanId }` of a span for a log line written after it ended; empty without a valid one. */
+export function spanIds(span: Span | undefined): { traceId?: string; spanId?: string } {
+  const ids = span?.spanContext();
+  return ids && isSpanContextValid(ids) ? { traceId: ids.traceId, spanId: ids.spanId } : {};
 }
