@@ -57,7 +57,7 @@ function adminsOnly(options: QueueDashboardOptions): RequestHandler {
     } catch {
       // no token, or an invalid one: the same 404 as a non-admin's
     }
-    throw new NotFound(`No operation at ${req.method} ${req.baseUrl}${req.path}`);
+    throw new NotFound(`No operation at ${req.method} ${req.originalUrl.split("?")[0]}`);
   };
 }
 
