@@ -38,7 +38,7 @@ async function runTask(operation: string, body: Record<string, unknown>): Promis
 test('requests, enqueues and the runs of both worker processes reach one scrape, as deltas of what was done', async () => {
   const before = await scrape(`${service.url}/metrics`);
   for (let index = 0; index < 3; index++) await runTask('observe', { tag: uniqueTag('observe') });
-  await runTask('failing', { tag: uniqueTag('crash'), mode: 'crash' }); // 3 attempts: retried, retried, failed
+  const crashed = await runTask('failing', { tag: uniqueTag('crash'), mode: 'crash' }); // 3 attempts: retried, retried, failed
   await runTask('failing', { tag: uniqueTag('reject'), mode: 'reject' }); // a 4xx: failed at once
   await runTask('delayed', { tag: uniqueTag('delayed') });
   expect((await fetch(`${service.url}/nope/12345`)).status).toBe(404);
@@ -67,6 +67,16 @@ test('requests, enqueues and the runs of both worker processes reach one scrape,
   expect(delta(before, after, 'pym_task_queue_wait_seconds_count', { task: 'Failing.crash' })).toBe(1);
   expect(delta(before, after, 'pym_task_queue_wait_seconds_count', { task: 'Probe.delayed' })).toBe(0);
   expect(delta(before, after, 'pym_task_start_lateness_seconds_count', { task: 'Probe.delayed' })).toBe(1);
+
+  // One info line per attempt in the workers' output: task, job id, request id, attempt, outcome, duration.
+  await service.waitForLine((line) => line.includes(crashed) && line.includes('"outcome":"failed"'), "the crash task's last job line");
+  const jobLines = service.lines.filter((line) => line.includes(crashed) && line.includes('"outcome"')).map((line) => JSON.parse(line));
+  expect(jobLines.map((line) => [line.level, line.msg, line.task.attempt, line.outcome])).toEqual([
+    [30, 'task Failing.crash retried', 1, 'retried'],
+    [30, 'task Failing.crash retried', 2, 'retried'],
+    [30, 'task Failing.crash failed', 3, 'failed'],
+  ]);
+  for (const line of jobLines) expect(line).toMatchObject({ requestId: expect.any(String), task: { name: 'Failing.crash', jobId: crashed, userId: 'metrics-user' }, ms: expect.any(Number) });
 
   // Queue depth, read from Redis at scrape time: the two failed jobs, nothing waiting.
   const counts = await fixture.queue().getJobCounts('waiting', 'active', 'delayed', 'failed');
