@@ -6,6 +6,7 @@ import { scrape, series, total } from '../helpers/prometheus-text';
 import { serveMetrics } from '../../src/metrics/metrics-server';
 import { expectPymError } from '../http/http-test-helpers';
 import path from 'node:path';
+import { FIXTURE_DIR as TASKS_FIXTURE_DIR, post, tokenFor } from '../tasks-integration/tasks-harness';
 
 const apps: TestApp[] = [];
 afterAll(() => Promise.all(apps.map((app) => app.close())));
@@ -85,6 +86,29 @@ test('a service using tasks whose Redis is down: the scrape answers at once, wit
     expect(series(samples, 'process_cpu_seconds_total')).toHaveLength(1);
     await new Promise((resolve) => server.close(resolve));
   } finally {
+    await pymApp.close();
+  }
+});
+
+test('an enqueue that fails (Redis down) is counted in pym_task_enqueue_failures_total, not in pym_tasks_enqueued_total', async () => {
+  const config = loadConfig({
+    configPath: path.join(TASKS_FIXTURE_DIR, 'pym-config.yaml'),
+    env: 'test',
+    environment: {},
+    overrides: { apis: path.join(TASKS_FIXTURE_DIR, 'apis'), src: path.join(TASKS_FIXTURE_DIR, 'src'), async: { redis_url: 'redis://127.0.0.1:6409', enqueue_timeout: 300 } as never },
+  });
+  const pymApp = await createApp({ config });
+  const server = pymApp.app.listen(0, '127.0.0.1');
+  try {
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const reply = await post(base, '/v1/observe', { tag: 'never-enqueued' }, { token: tokenFor('metrics-user') });
+    expect(reply.status).toBe(503);
+    const samples = await scrape(`${base}/metrics`);
+    expect(total(samples, 'pym_task_enqueue_failures_total', { task: 'Probe.observe' })).toBe(1);
+    expect(total(samples, 'pym_tasks_enqueued_total')).toBe(0);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
     await pymApp.close();
   }
 });
