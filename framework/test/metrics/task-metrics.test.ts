@@ -41,6 +41,9 @@ test('requests, enqueues and the runs of both worker processes reach one scrape,
   const crashed = await runTask('failing', { tag: uniqueTag('crash'), mode: 'crash' }); // 3 attempts: retried, retried, failed
   await runTask('failing', { tag: uniqueTag('reject'), mode: 'reject' }); // a 4xx: failed at once
   await runTask('delayed', { tag: uniqueTag('delayed') });
+  // A job whose envelope is not sealed by the service (written straight into Redis): refused, never run.
+  const forged = await fixture.queue().add('Probe.observe', { v: 2, alg: 'HS256', payload: '{}', seal: 'forged' }, { jobId: uniqueTag('forged') });
+  expect(await fixture.jobOutcome(forged.id!)).toMatchObject({ state: 'failed' });
   expect((await fetch(`${service.url}/nope/12345`)).status).toBe(404);
   const after = await scrape(`${service.url}/metrics`);
 
@@ -58,6 +61,8 @@ test('requests, enqueues and the runs of both worker processes reach one scrape,
   expect(delta(before, after, 'pym_task_runs_total', { task: 'Failing.crash', outcome: 'failed' })).toBe(1);
   expect(delta(before, after, 'pym_task_runs_total', { task: 'Failing.reject', outcome: 'failed' })).toBe(1);
   expect(delta(before, after, 'pym_task_runs_total', { task: 'Failing.reject', outcome: 'retried' })).toBe(0);
+  expect(delta(before, after, 'pym_task_runs_total', { task: 'Probe.observe', outcome: 'rejected' })).toBe(1);
+  expect(delta(before, after, 'pym_task_duration_seconds_count', { outcome: 'rejected' })).toBe(0);
   for (const sample of series(after, 'pym_task_runs_total')) expect(['0', '1']).toContain(sample.labels.worker);
   expect(delta(before, after, 'pym_task_duration_seconds_count', { task: 'Probe.observe', outcome: 'completed' })).toBe(3);
   expect(delta(before, after, 'pym_task_duration_seconds_count', { task: 'Failing.crash' })).toBe(3);
@@ -78,9 +83,9 @@ test('requests, enqueues and the runs of both worker processes reach one scrape,
   ]);
   for (const line of jobLines) expect(line).toMatchObject({ requestId: expect.any(String), task: { name: 'Failing.crash', jobId: crashed, userId: 'metrics-user' }, ms: expect.any(Number) });
 
-  // Queue depth, read from Redis at scrape time: the two failed jobs, nothing waiting.
+  // Queue depth, read from Redis at scrape time: the three failed jobs, nothing waiting.
   const counts = await fixture.queue().getJobCounts('waiting', 'active', 'delayed', 'failed');
-  expect(counts.failed).toBe(2);
+  expect(counts.failed).toBe(3);
   for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) {
     expect(series(after, 'pym_queue_jobs', { queue: 'tasks', state })).toEqual([{ name: 'pym_queue_jobs', labels: { queue: 'tasks', state }, value: counts[state] }]);
   }
@@ -102,7 +107,7 @@ test('pym worker --metrics-port: a worker run alone serves its own runs and the 
     const url = (JSON.parse(worker.lines.find((line) => line.includes('worker ready'))!) as { metrics: string }).metrics;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const samples = await scrape(url);
-    expect(series(samples, 'pym_queue_jobs', { queue: 'tasks', state: 'failed' })).toEqual([expect.objectContaining({ value: 2 })]);
+    expect(series(samples, 'pym_queue_jobs', { queue: 'tasks', state: 'failed' })).toEqual([expect.objectContaining({ value: 3 })]);
     expect(series(samples, 'process_cpu_seconds_total')).toEqual([expect.objectContaining({ labels: {} })]);
     expect((await fetch(url.replace(/\/metrics$/, '/other'))).status).toBe(404);
   } finally {
