@@ -4,6 +4,7 @@
 //   node bench/http.js --quick               # ~20 s smoke run
 //   node bench/http.js --duration 5 --rounds 5 --warmup 2 --connections 50
 //   node bench/http.js --quick --cpu-prof    # also write a CPU profile of the pym server
+//   node bench/http.js --observability       # also pym with metrics and tracing off: their cost, paired per round
 //
 // Each server runs in its own child process (one Node process, one JS thread); autocannon loads it from this
 // process. Targets are interleaved and the rounds repeated; the report gives medians. Progress goes to stderr,
@@ -46,16 +47,20 @@ const ROUTES = [
   { id: 'POST /v1/items-plain', method: 'POST', path: '/v1/items-plain', status: 201, body: JSON.stringify(NEW_ITEM) },
 ];
 
-const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S] [--connections N] [--quick] [--cpu-prof] [--cpu-prof]
+/** --observability: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) vs both off. */
+const OBSERVABILITY_OFF = { id: 'pym-off', name: 'pym with metrics and tracing off', script: 'pym.js', args: ['--no-observability'] };
+
+const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S] [--connections N] [--quick] [--cpu-prof] [--observability]
   --duration S     seconds measured per target and route in each round (default 8)
   --rounds N       interleaved rounds; the report gives medians over them (default 3)
   --warmup S       seconds of discarded load before each target's first measurement of a route (default 3)
   --connections N  concurrent connections (default 50)
   --quick          smoke run: --duration 2 --rounds 1 --warmup 1 (~20 s)
-  --cpu-prof       run the pym server with node --cpu-prof; the profile goes to $TMPDIR/pym-bench-profiles/ when it exits`;
+  --cpu-prof       run the pym server with node --cpu-prof; the profile goes to $TMPDIR/pym-bench-profiles/ when it exits
+  --observability  also measure pym with metrics and tracing off, and report what they cost (target: within 5%)`;
 
 function parseArgs(argv) {
-  const options = { duration: 8, rounds: 3, warmup: 3, connections: 50, quick: false, cpuProf: false };
+  const options = { duration: 8, rounds: 3, warmup: 3, connections: 50, quick: false, cpuProf: false, observability: false };
   const numeric = { '--duration': 'duration', '--rounds': 'rounds', '--warmup': 'warmup', '--connections': 'connections' };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -66,6 +71,8 @@ function parseArgs(argv) {
       Object.assign(options, { duration: 2, rounds: 1, warmup: 1, quick: true });
     } else if (arg === '--cpu-prof') {
       options.cpuProf = true;
+    } else if (arg === '--observability') {
+      options.observability = true;
     } else if (numeric[arg]) {
       const value = Number(argv[++index]);
       const min = arg === '--warmup' ? 0 : 1;
@@ -216,7 +223,26 @@ function percent(share) {
   return share === undefined ? 'n/a' : `${Math.round(share * 100)}%`;
 }
 
-const SHORT_NAMES = { pym: 'pym', A: 'baseline A (typical)', B: 'baseline B (tuned)' };
+const SHORT_NAMES = { pym: 'pym', A: 'baseline A (typical)', B: 'baseline B (tuned)', 'pym-off': 'pym, metrics + tracing off' };
+
+/**
+ * What metrics and tracing cost: per route, pym (both on) / pym-off, for req/s and req/CPU-s, as the median of the
+ * ratios of each round (the two ran back to back there, under the same load).
+ */
+function observabilityReport(samples) {
+  const lines = ['', 'Metrics + tracing API (no SDK) on vs off, paired per round (median of per-round ratios; target ≥ 0.95× req/s):', ''];
+  for (const route of ROUTES) {
+    const on = samples.filter((s) => s.target === 'pym' && s.route === route.id);
+    const off = samples.filter((s) => s.target === 'pym-off' && s.route === route.id);
+    const ratios = (key) => on.map((run, index) => (off[index]?.[key] ? run[key] / off[index][key] : undefined)).filter((ratio) => ratio !== undefined);
+    const rps = ratios('reqPerSec');
+    const cpu = ratios('reqPerCpuSec');
+    const shown = (values) => (values.length === 0 ? 'n/a' : `${median(values).toFixed(3)}× (rounds: ${values.map((v) => v.toFixed(3)).join(', ')})`);
+    const verdict = rps.length === 0 ? '' : median(rps) >= 0.95 ? ' meets the target' : ' BELOW the target';
+    lines.push(`- ${route.id}: req/s ${shown(rps)}; req/CPU-s ${shown(cpu)};${verdict}`);
+  }
+  return lines.join('\n');
+}
 
 function report(options, samples, problems, context) {
   const lines = [];
@@ -308,6 +334,7 @@ async function main() {
   try {
     const profileDir = path.join(os.tmpdir(), 'pym-bench-profiles');
     if (options.cpuProf) TARGETS[0].nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+    if (options.observability) TARGETS.push(OBSERVABILITY_OFF);
     for (const target of TARGETS) {
       const server = await startServer(target);
       servers.set(target.id, server);
@@ -338,7 +365,7 @@ async function main() {
         }
       }
     }
-    console.log(report(options, samples, problems, context));
+    console.log(report(options, samples, problems, context) + (options.observability ? observabilityReport(samples) : ''));
     process.exitCode = problems.length > 0 ? 1 : 0;
     if (options.cpuProf) log(`pym CPU profile: ${profileDir}/*.cpuprofile (written when its server exits)`);
   } finally {

@@ -1,4 +1,5 @@
 // Bench target "pym": the bench service served by @pym/framework (createApp + listen); prints its port when listening.
+// `--no-observability`: with metrics and tracing turned off (bench/http.js --observability compares both).
 'use strict';
 const path = require('node:path');
 const { createApp } = require('@pym/framework');
@@ -6,7 +7,8 @@ const { announce } = require('./listen');
 
 async function main() {
   const configPath = path.join(__dirname, '..', 'fixtures', 'http-service', 'pym-config.yaml');
-  const { app } = await createApp({ configPath });
+  const overrides = process.argv.includes('--no-observability') ? { metrics: { enabled: false }, tracing: { enabled: false } } : {};
+  const { app } = await createApp({ configPath, overrides });
   announce(app);
 }
 

@@ -6,6 +6,10 @@ import 'reflect-metadata';
 export { createApp, type CreateAppOptions, type PymApp } from './http/create-app';
 /** Listen with graceful shutdown. */
 export { serve, type ServeOptions, type RunningServer } from './http/serve';
+/** Operations: what /ready answers (drain it on SIGTERM), the app's Prometheus metrics. */
+export type { Readiness } from './http/readiness';
+export type { AppMetrics } from './metrics/pym-metrics';
+export type { MetricsSource, LabelledMetrics, RenderedMetrics } from './metrics/render-metrics';
 /** Handler contract and reply helpers (choose status and headers). */
 export type { HandlerInput, RequestHandlerFunction } from './http/handler';
 export { reply, created, accepted, noContent, isReply, type Reply } from './http/reply';

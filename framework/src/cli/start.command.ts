@@ -4,7 +4,9 @@ import { loadConfig } from '../config/load-config';
 import { loadServiceHooks } from '../config/load-hooks';
 import { maskUrlPassword } from '../config/mask-config';
 import { createApp, type PymApp } from '../http/create-app';
+import { shutdownDelaySeconds } from '../http/readiness';
 import { serve } from '../http/serve';
+import { serveMetrics } from '../metrics/metrics-server';
 import { isRedisReachable } from '../tasks/check-redis';
 import { createInProcessBackend } from '../tasks/in-process-backend';
 import { listTasks } from '../tasks/task-registry';
@@ -55,17 +57,29 @@ export async function startCommand(options: StartOptions): Promise<void> {
     const args = [...(options.config ? ['--config', options.config] : []), '--env', config.env];
     workers = superviseWorkers({ count: config.async.workers, args, logger, stopTimeout: config.async.shutdown_timeout + 5 });
   }
+  const appMetrics = pymApp.metrics;
+  // The worker processes' metrics join the server's scrape (a worker that does not answer within 1 s is left out).
+  if (appMetrics && workers) appMetrics.addSource(() => workers.metrics(1000));
+  const metricsServer =
+    appMetrics && config.metrics.port !== undefined
+      ? await serveMetrics({ render: () => appMetrics.render(), port: config.metrics.port, host: config.host, path: config.metrics.path, logger })
+      : undefined;
   const running = await serve(app, { port: config.port, host: config.host, logger, shutdownTimeout: config.shutdown_timeout });
-  // HTTP first (no new tasks come in), then the workers finish theirs, then the queue connection. Installed before
-  // the listening line: a SIGTERM sent as soon as it is read must stop the service gracefully, not kill it.
-  onShutdownSignal(logger, 'shutting down', async () => {
+  // /ready turns 503 and requests are still served for shutdown_delay seconds, so that load balancers stop sending
+  // new ones; then HTTP (no new tasks come in), then the workers finish theirs, then the queue connection. Installed
+  // before the listening line: a SIGTERM sent as soon as it is read must stop the service gracefully, not kill it.
+  const delay = shutdownDelaySeconds(config);
+  onShutdownSignal(logger, delay > 0 ? `not ready; shutting down in ${delay} s` : 'shutting down', async () => {
+    pymApp.readiness.drain();
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay * 1000));
     const clean = await running.close();
     await workers?.stop();
+    await metricsServer?.close();
     await pymApp.close();
     return { clean };
   });
   logger.info(
-    { url: running.url, operations: operations.length, env: config.env, workers: workers ? config.async.workers : 0 },
+    { url: running.url, operations: operations.length, env: config.env, workers: workers ? config.async.workers : 0, metrics: metricsServer?.url },
     `${config.name} listening on ${running.url} (${operations.length} operations)`,
   );
 }

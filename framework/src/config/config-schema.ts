@@ -27,6 +27,50 @@ function isClusterUrl(url: string): boolean {
   return /^rediss?\+cluster:/i.test(url);
 }
 
+/** A URL path a built-in page or endpoint is served at. */
+const servedPath = z.string().regex(/^\/[A-Za-z0-9._~\/-]*[A-Za-z0-9._~-]$/, 'must be a path like /metrics (no trailing slash)');
+
+/** `async.dashboard`: Bull Board, the queue dashboard. */
+const dashboardSchema = z.strictObject({
+  /** Serve the dashboard (admins only: requires `async.admin_claim`). @defaultValue false */
+  enabled: z.boolean().default(false),
+  /** Where it is served. @defaultValue `/admin/queues` */
+  path: servedPath.default('/admin/queues'),
+  /** Hide the buttons that retry, promote, clean or remove jobs. @defaultValue false */
+  read_only: z.boolean().default(false),
+});
+
+/** `metrics`: the Prometheus endpoint. */
+const metricsSchema = z.strictObject({
+  /** Count requests and tasks and serve them to Prometheus. @defaultValue true */
+  enabled: z.boolean().default(true),
+  /** Where they are served. @defaultValue `/metrics` */
+  path: servedPath.default('/metrics'),
+  /** Serve them on this port (same host) instead of the API's port, which then does not expose them. @defaultValue the API's port */
+  port: z.number().int().min(0).max(65535).optional(),
+});
+
+/** `tracing`: OpenTelemetry spans through `@opentelemetry/api` (recorded only when the service registers an SDK). */
+const tracingSchema = z.strictObject({
+  /** Make a span per request, per enqueue and per task run. @defaultValue true */
+  enabled: z.boolean().default(true),
+});
+
+/** `cors`: answers to browsers calling from other origins. */
+const corsSchema = z
+  .strictObject({
+    /** Origins allowed to call (`https://app.example.com`), or `'*'` for any. @defaultValue `[]`: CORS off */
+    origins: z.union([z.literal('*'), z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'must be an origin: scheme and host, no path'))]).default([]),
+    /** Let browsers send cookies and read replies of credentialed requests. @defaultValue false */
+    credentials: z.boolean().default(false),
+    /** Seconds a browser may cache a preflight's answer. @defaultValue 600 */
+    max_age: z.number().int().min(0).default(600),
+  })
+  .refine((cors) => !(cors.credentials && cors.origins === '*'), {
+    path: ['credentials'],
+    message: "browsers refuse credentials with any origin ('*'): list the origins instead",
+  });
+
 /** The `async` section: Redis and task queue settings (used by @asyncTask and `pym worker`). */
 export const asyncSectionSchema = z.strictObject({
   /**
@@ -98,7 +142,12 @@ export const asyncSectionSchema = z.strictObject({
    * @defaultValue none: only a task's owner sees it
    */
   admin_claim: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** The queue dashboard (Bull Board), served to callers whose claims match `admin_claim`. @defaultValue off */
+  dashboard: dashboardSchema.default(() => dashboardSchema.parse({})),
 }).superRefine((section, ctx) => {
+  if (section.dashboard.enabled && (section.admin_claim === undefined || Object.keys(section.admin_claim).length === 0)) {
+    ctx.addIssue({ code: 'custom', path: ['dashboard', 'enabled'], message: 'the dashboard is shown only to admins: set async.admin_claim (e.g. { role: admin }) too' });
+  }
   if (isClusterUrl(section.redis_url) && (section.wait_replicas ?? 0) > 0) {
     ctx.addIssue({ code: 'custom', path: ['wait_replicas'], message: 'is not supported on a Redis Cluster (set 0, or leave it out)' });
   }
@@ -172,6 +221,17 @@ export const configFileSchema = z.strictObject({
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seconds `pym start` waits for in-flight requests on SIGTERM before closing them. @defaultValue 10 */
   shutdown_timeout: z.number().positive().default(10),
+  /**
+   * Seconds between SIGTERM and closing the listener, during which `/ready` answers 503 while requests are still
+   * served, so that a load balancer stops sending new ones first. @defaultValue 5; 0 when PYM_ENV is `dev` or `test`
+   */
+  shutdown_delay: z.number().min(0).optional(),
+  /** The Prometheus endpoint. @defaultValue on, at `/metrics` on the API's port */
+  metrics: metricsSchema.default(() => metricsSchema.parse({})),
+  /** OpenTelemetry spans (a no-op until the service registers an OpenTelemetry SDK). @defaultValue on */
+  tracing: tracingSchema.default(() => tracingSchema.parse({})),
+  /** Cross-origin requests from browsers. @defaultValue off (no origin allowed) */
+  cors: corsSchema.default(() => corsSchema.parse({})),
   /** Module exporting the service's hooks (`formatError`, `reportError`), as `<module>#<export>` relative to `src`. */
   hooks: z.string().regex(/^[^#]+#[A-Za-z_$][\w$]*$/, 'must be <module>#<export>').optional(),
   /** Served specs (`/openapi/<api>.json|yaml`) and the Swagger UI page (`/docs`). */

@@ -1,5 +1,6 @@
 // The per-request (and per-task) context, carried by AsyncLocalStorage across awaits.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span } from '@opentelemetry/api';
 import type { AppScope } from './app-scope';
 
 /** Claims of a verified JWT (`sub`, `iss`, `aud`, `exp`, `iat` and the service's own data). */
@@ -28,6 +29,11 @@ export interface RequestContext {
   traceparent?: string;
   /** The request's `Idempotency-Key` header: a task started by the request is enqueued once per (user, key). */
   idempotencyKey?: string;
+  /**
+   * pym's OpenTelemetry span of the request (server) or of the task run (consumer), when tracing is on: a no-op span
+   * until the service registers an OpenTelemetry SDK. Its ids are on every log line written while it is open.
+   */
+  span?: Span;
 }
 
 /** The context as pym keeps it: the request's, plus the app it runs in (internal: never shown to a caller). */

@@ -32,3 +32,16 @@ export const NotAcceptable = defineError(
   406,
   'The server cannot produce a response in a type the Accept header allows',
 );
+/** `/ready`'s answer while the server cannot serve: its message and `errors[]` name the failing checks. */
+export class ServiceNotReady extends defineError('ServiceNotReady', 'SERVICE_NOT_READY', 503, 'The service cannot serve requests now') {
+  /** Shown although a 5xx: what fails is what a probe's reader needs (the checks' messages hold no internals). */
+  override get expose(): boolean {
+    return true;
+  }
+}
+export const CorsOriginNotAllowed = defineError(
+  'CorsOriginNotAllowed',
+  'CORS_ORIGIN_NOT_ALLOWED',
+  403,
+  'This origin may not call the service from a browser',
+);

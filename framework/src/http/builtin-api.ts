@@ -1,8 +1,10 @@
-// The built-in operations every service has: GET /ping, GET /version, GET /auth/version and the task resources.
+// The built-in operations every service has: GET /ping, GET /ready, GET /version, GET /auth/version and the task resources.
 import type { AppScope } from '../context/app-scope';
 import type { LoadedApi, OpenApiDocument } from '../openapi/types';
 import { builtinComponents, responseRef } from './builtin-components';
+import { readyHandlers, readyPaths } from './builtin-ready-api';
 import { taskHandlers, taskPaths } from './builtin-task-api';
+import type { Readiness } from './readiness';
 import type { RequestHandlerFunction } from './handler';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -33,6 +35,7 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
         responses: { '200': version, ...anyOperationErrors },
       },
     },
+    ...readyPaths(),
   };
   if (withAuth) {
     paths['/auth/version'] = {
@@ -58,8 +61,8 @@ export function builtinDocument(withAuth: boolean): OpenApiDocument {
 }
 
 /** The handlers of the built-in operations, by operationId. */
-export function builtinHandlers(scope: AppScope, apis: readonly LoadedApi[]): Record<string, RequestHandlerFunction> {
+export function builtinHandlers(scope: AppScope, apis: readonly LoadedApi[], readiness: Readiness): Record<string, RequestHandlerFunction> {
   const { config } = scope;
   const version = () => ({ name: config.name, version: config.version, apis: apis.map((api) => api.name), pym_env: config.env });
-  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version, ...taskHandlers(scope) };
+  return { pymPing: () => ({}), pymVersion: version, pymAuthVersion: version, ...readyHandlers(readiness), ...taskHandlers(scope) };
 }

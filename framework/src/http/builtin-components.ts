@@ -120,6 +120,7 @@ const errorResponses = {
   PymTaskNotFound: errorResponse('TASK_NOT_FOUND: no such task, it expired, or it belongs to someone else.'),
   PymTaskAlreadyFinished: errorResponse('TASK_ALREADY_FINISHED: the task completed or failed before the cancel.'),
   PymTaskQueueUnavailable: errorResponse('TASK_QUEUE_UNAVAILABLE: the task queue (Redis) did not answer in time.'),
+  PymServiceNotReady: errorResponse('SERVICE_NOT_READY: `errors[]` names each failing check (`redis`, `shutdown`).'),
 };
 
 /** The `Location` of a task resource. */

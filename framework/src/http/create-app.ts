@@ -22,17 +22,28 @@ import { listOperations } from '../openapi/list-operations';
 import { resolveHandlers } from '../openapi/resolve-handlers';
 import { createRouteMatcher } from '../openapi/route-matcher';
 import { createBullmqBackend } from '../tasks/bullmq-backend';
+import { queueNames } from '../tasks/queue-names';
+import { listTasks } from '../tasks/task-registry';
+import { httpMetrics } from '../metrics/http-metrics.middleware';
+import { metricsRoute } from '../metrics/metrics-route.middleware';
+import { PymMetrics, type AppMetrics } from '../metrics/pym-metrics';
+import { registerQueueDepth } from '../metrics/queue-depth';
+import { pymTracer } from '../tracing/pym-tracer';
+import { traceRequest } from '../tracing/trace-request.middleware';
 import type { BoundOperation, LoadedApi } from '../openapi/types';
 import { createApiValidator } from './api-validator';
 import { accessLog } from './access-log.middleware';
 import { authenticate } from './authenticate.middleware';
 import { builtinDocument, builtinHandlers } from './builtin-api';
+import { crossOrigin } from './cors.middleware';
 import { dispatch } from './dispatch.middleware';
 import { errorHandler } from './error-handler';
 import type { RequestHandlerFunction } from './handler';
 import { matchOperation } from './match-operation.middleware';
 import { negotiate } from './negotiate.middleware';
 import { parseBody } from './parse-body.middleware';
+import { queueDashboard } from './queue-dashboard';
+import { Readiness } from './readiness';
 import { requestContext } from './request-context.middleware';
 
 /** Options of `createApp`. */
@@ -66,16 +77,20 @@ export interface PymApp {
   run<T>(fn: () => T): T;
   /** Release what the app holds besides its server (the task queue connection). */
   close(): Promise<void>;
+  /** What `GET /ready` answers; `readiness.drain()` on SIGTERM turns it 503 while requests are still served. */
+  readiness: Readiness;
+  /** The app's Prometheus metrics (its own registry); absent when `metrics.enabled` is false. */
+  metrics?: AppMetrics;
 }
 
 /** The built-in API's name: its spec is served as `/openapi/pym.json`. */
 const BUILTIN_API = 'pym';
 
 /** The built-in API and the handlers of its operations. */
-async function loadBuiltins(scope: AppScope, apis: readonly LoadedApi[]) {
+async function loadBuiltins(scope: AppScope, apis: readonly LoadedApi[], readiness: Readiness) {
   checkBuiltinApiName(apis, BUILTIN_API);
   const api = await apiFromDocument(builtinDocument(scope.config.jwt_secret !== undefined), { name: BUILTIN_API, file: '<builtin>' });
-  return { api, handlers: builtinHandlers(scope, apis) };
+  return { api, handlers: builtinHandlers(scope, apis, readiness) };
 }
 
 /** The hooks given in code (they win over the config's `hooks` module). */
@@ -106,10 +121,16 @@ function defaultLogger(config: PymConfig): Logger {
 export async function createApp(options: CreateAppOptions = {}): Promise<PymApp> {
   const config = options.config ?? loadConfig(options);
   const logger = options.logger ?? defaultLogger(config);
-  const scope = createAppScope(config, logger, () => createBullmqBackend(config, logger));
+  const metrics = config.metrics.enabled ? new PymMetrics() : undefined;
+  const tracer = pymTracer(config);
+  const scope = createAppScope(config, logger, () => createBullmqBackend(config, logger, { metrics, tracer }));
+  const backend = () => scope.taskBackend().bullmq;
 
   const apis = await loadApis(config.apisDir);
-  const builtins = await loadBuiltins(scope, apis);
+  // Redis is checked where tasks are used: with_async, or a task its handler modules import (pym start's rule too).
+  let usesTasks = config.with_async;
+  const readiness = new Readiness({ logger, redis: () => (usesTasks ? backend()?.redis : undefined) });
+  const builtins = await loadBuiltins(scope, apis, readiness);
   const operations = listOperations([...apis, builtins.api]);
   const userOperations = operations.filter((operation) => operation.api !== builtins.api);
   // The service's modules are imported inside the app's scope: code they run as they load sees its config.
@@ -123,9 +144,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
     registerApiModels(apis, config.srcDir);
     return { ...loadServiceHooks(config), ...definedHooks(options) };
   });
+  usesTasks ||= listTasks().length > 0;
+  const queues = queueNames(config);
+  if (metrics && usesTasks) registerQueueDepth(metrics.registry, { queues, queue: (name) => backend()?.queue(name), logger });
 
-  const needsJwt = operations.some((operation) => operation.auth !== 'none');
+  const needsJwt = operations.some((operation) => operation.auth !== 'none') || config.async.dashboard.enabled;
   const verify = needsJwt ? createTokenVerifier(jwtSettingsFrom(config)) : undefined;
+  const matcher = createRouteMatcher(operations);
+  const cors = crossOrigin(config.cors, matcher);
   const bodyLimit = bodyLimitBytes(config.body_limit);
   const validators = await Promise.all(
     [...apis, builtins.api].map((api) => createApiValidator(api, { validateResponses: config.validate_responses, bodyLimit })),
@@ -136,9 +162,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(scope));
+  if (tracer) app.use(traceRequest(tracer));
+  if (metrics) app.use(httpMetrics(metrics));
   app.use(accessLog(logger));
+  if (metrics && config.metrics.port === undefined) app.use(metricsRoute(config.metrics.path, () => metrics.render()));
+  if (cors) app.use(cors); // before JWT: a preflight carries no token
   if (docs) app.use(docs);
-  app.use(matchOperation(createRouteMatcher(operations)));
+  if (config.async.dashboard.enabled) {
+    app.use(queueDashboard({ config, verify: verify!, queues, queue: (name) => backend()!.queue(name) }));
+  }
+  app.use(matchOperation(matcher));
   app.use(cookieParser());
   app.use(authenticate(verify));
   app.use(negotiate());
@@ -146,7 +179,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
-  return { app, config, logger, apis, operations, scope, run: scope.run, close: scope.closeTaskBackend };
+  return { app, config, logger, apis, operations, scope, run: scope.run, close: scope.closeTaskBackend, readiness, metrics };
 }
 
 /** The served specs and the docs page (`docs` config), checked against the operations whose URLs they would hide. */

@@ -3,9 +3,7 @@ import type { RequestHandler } from 'express';
 import type { AppScope } from '../context/app-scope';
 import { runWithContext, type ContextState } from '../context/request-context';
 import { requestIdFrom } from '../context/request-id';
-
-/** W3C trace context: version, trace id, parent id, flags (lowercase hex; an all-zero id is invalid). */
-const TRACEPARENT = /^(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+import { TRACEPARENT } from '../tracing/traceparent';
 
 /**
  * Creates the request's context (in the app `scope`: its config, logger, task queue), echoes its id in

@@ -1,4 +1,5 @@
-// The pino logger: JSON in production, readable in a dev terminal, request id on every line, secrets scrubbed.
+// The pino logger: JSON in production, readable in a dev terminal, request and trace ids on every line, secrets scrubbed.
+import { isSpanContextValid } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { currentAppScope, currentContext } from '../context/request-context';
@@ -38,7 +39,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       serializers: { err: serializeError },
       mixin() {
         const context = currentContext();
-        return context ? { requestId: context.requestId } : {};
+        if (!context) return {};
+        const span = context.span?.spanContext();
+        // The ids of pym's open span (request or task run); without an OpenTelemetry SDK, the caller's traceparent's.
+        return span && isSpanContextValid(span) ? { requestId: context.requestId, traceId: span.traceId, spanId: span.spanId } : { requestId: context.requestId };
       },
       hooks: {
         streamWrite: scrub,

@@ -21,6 +21,8 @@ export interface RouteMatcher {
    * @returns the match; `{ allow }` when only the method is wrong; undefined when no path matches.
    */
   match(method: string, path: string): RouteMatch | MethodMismatch | undefined;
+  /** The methods of the operations at `path` (upper case, sorted, HEAD where GET is); empty when no path matches. */
+  methodsAt(path: string): string[];
 }
 
 interface Terminal {
@@ -74,12 +76,23 @@ export function createRouteMatcher(operations: BoundOperation[]): RouteMatcher {
       // HEAD is GET without the body (RFC 9110), where the spec declares no HEAD of its own: health checks use it.
       const terminal = search(root, segments, 0, verb, values) ?? (verb === 'HEAD' ? search(root, segments, 0, 'GET', values) : undefined);
       if (terminal) return { operation: terminal.operation, pathParams: paramsOf(terminal.names, values) };
-      const methods = new Set<string>();
-      collectMethods(root, segments, 0, methods);
-      if (methods.has('GET')) methods.add('HEAD');
-      return methods.size > 0 ? { allow: [...methods].sort() } : undefined;
+      const allow = methodsOf(root, pathname);
+      return allow.length > 0 ? { allow } : undefined;
+    },
+    methodsAt(path) {
+      const query = path.indexOf('?');
+      return methodsOf(root, query >= 0 ? path.slice(0, query) : path);
     },
   };
+}
+
+/** The methods at a path (no query), HEAD added where GET is, sorted. */
+function methodsOf(root: TrieNode, pathname: string): string[] {
+  if (!pathname.startsWith('/')) return [];
+  const methods = new Set<string>();
+  collectMethods(root, pathname.slice(1).split('/'), 0, methods);
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
 }
 
 function insert(root: TrieNode, operation: BoundOperation): void {

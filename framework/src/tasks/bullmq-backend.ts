@@ -5,10 +5,11 @@ import type { PymConfig } from '../config/config-schema';
 import { createDelayWakeups } from './delay-wakeups';
 import { openRedis } from './redis-connection';
 import type { TaskBackend, TaskJob } from './task-backend';
+import type { TaskTelemetry } from './task-telemetry';
 import { indexTask } from './task-owner-index';
 
 /** Enqueue to BullMQ queues under the config's Redis URL and key prefix. */
-export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBackend {
+export function createBullmqBackend(config: PymConfig, logger: Logger, telemetry?: TaskTelemetry): TaskBackend {
   const redis = openRedis(config.async.redis_url, 'producer', logger);
   const queues = new Map<string, Queue>();
   const queueFor = (name: string): Queue => {
@@ -25,6 +26,7 @@ export function createBullmqBackend(config: PymConfig, logger: Logger): TaskBack
   const wakeups = createDelayWakeups(redis, { slotKey: `${config.async.prefix}:pym:wake-up` });
   return {
     bullmq: { redis, queue: queueFor },
+    telemetry,
     async add(job: TaskJob) {
       const queue = queueFor(job.queue);
       const opts = { jobId: job.id, delay: job.delay, attempts: job.attempts, backoff: job.backoff, removeOnComplete: keepFor, removeOnFail: keepFor };

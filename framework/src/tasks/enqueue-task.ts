@@ -19,7 +19,9 @@ import { TaskQueueUnavailable } from './task-errors';
 import { taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
 import type { TaskRef } from './task-ref';
+import { endTaskSpan, startEnqueueSpan } from './task-telemetry';
 import { withTimeout } from './with-timeout';
+import { toTraceparent } from '../tracing/traceparent';
 
 /** The caller's context as it travels in the envelope (empty identity outside any request or task). */
 function captureContext(context: ContextState | undefined): TaskContext {
@@ -89,13 +91,20 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
   const id: string = randomUUID();
-  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext(context) };
+  const backend = scope.taskBackend();
+  const { metrics, tracer } = backend.telemetry ?? {};
+  const queue = task.options.queue ?? config.async.queue;
+  const span = tracer && startEnqueueSpan(tracer, task.name, queue, id);
+  const captured = captureContext(context);
+  // The envelope carries the producer span's traceparent (the worker's run is its child), else the caller's.
+  const traceparent = (span && toTraceparent(span.spanContext())) ?? captured.traceparent;
+  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: { ...captured, traceparent } };
   const delay = task.options.delay ?? 0;
   const sub = envelope.context.claims?.sub;
   const job: TaskJob = {
     id,
     name: task.name,
-    queue: task.options.queue ?? config.async.queue,
+    queue,
     data: sealEnvelope(envelope, envelopeKeysFor(config), { encrypt: config.async.encrypt }),
     delay,
     attempts: task.options.attempts ?? config.async.attempts,
@@ -106,7 +115,7 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   let refId = id;
   try {
     const existing = await withTimeout(
-      addOnce(scope.taskBackend(), job, config, context?.idempotencyKey),
+      addOnce(backend, job, config, context?.idempotencyKey),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );
@@ -114,8 +123,14 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   } catch (cause) {
     const error = isPymError(cause) ? cause : new TaskQueueUnavailable(`The task queue refused ${task.name}`, { cause });
     logger.error({ task: task.name, jobId: job.id, err: cause }, 'task enqueue failed');
+    metrics?.taskEnqueueFailed(task.name);
+    endTaskSpan(span, 'enqueue_failed', error.code);
     throw error;
   }
+  // A repeated Idempotency-Key enqueued nothing: not counted.
+  if (refId === id) metrics?.taskEnqueued(task.name);
+  span?.setAttribute('pym.task.repeated', refId !== id);
+  endTaskSpan(span, 'enqueued');
   logger.debug({ task: task.name, jobId: refId, queue: job.queue, delay: job.delay, repeated: refId !== id }, 'task enqueued');
   return { id: refId, name: task.name, statusUrl: `/tasks/${refId}` };
 }

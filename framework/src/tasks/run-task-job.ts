@@ -1,5 +1,6 @@
 // Run one job in a worker: open the envelope, rebuild arguments and context, call the task, report failures.
 import { randomUUID } from 'node:crypto';
+import { context as otelContext, trace, type Span } from '@opentelemetry/api';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
@@ -15,12 +16,14 @@ import { EnvelopeRejectedError, openEnvelope, type TaskEnvelope } from './envelo
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
 import { JobCancellation } from './job-cancellation';
-import { isDeclaredScheduler } from './schedules';
+import type { PymMetrics, TaskOutcome } from '../metrics/pym-metrics';
+import { isDeclaredScheduler, scheduledRunRequestId } from './schedules';
 import type { CancelListener } from './task-cancel';
 import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskTimedOut } from './task-errors';
 import { taskResultOf } from './task-result';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
+import { endTaskSpan, spanIds, startRunSpan, type TaskTelemetry } from './task-telemetry';
 import { findTask } from './task-registry';
 import { withTimeout } from './with-timeout';
 
@@ -33,11 +36,16 @@ export interface RunnableJob {
   attemptsMade: number;
   /** Times the job was taken by a worker, this time included (BullMQ); more than 1 after a stall. */
   attemptsStarted?: number;
-  opts: { attempts?: number };
+  /** Its options (BullMQ): `delay` is the one it was added with (the job's own `delay` is 0 once it is due). */
+  opts: { attempts?: number; delay?: number };
   /** The job's progress so far (pym stores a TaskProgressState object there). */
   progress?: unknown;
   /** Store the progress object (BullMQ `job.updateProgress`). */
   updateProgress?(progress: object): Promise<unknown>;
+  /** The queue it came from (BullMQ). */
+  queueName?: string;
+  /** When it was added, in ms since the epoch (BullMQ, on the enqueuing process's clock). */
+  timestamp?: number;
 }
 
 /** What the runner needs from its worker. */
@@ -49,7 +57,12 @@ export interface TaskRunnerDeps {
   reportError?: ErrorReporter;
   /** The worker's cancel listener (cancels of running tasks). */
   cancels?: CancelListener;
+  /** The worker's metrics and tracer. */
+  telemetry?: TaskTelemetry;
 }
+
+/** The `task` label of a job whose task is not registered here (bounded: job names come from Redis). */
+const UNKNOWN_TASK = '(unknown)';
 
 /** The message of the UnrecoverableError that ends a cancelled job. */
 export const CANCELLED_REASON = 'TASK_CANCELLED';
@@ -77,6 +90,7 @@ function isUnrecoverable(error: PymError, refused: boolean): boolean {
  * UnrecoverableError so that it fails the job at once. A failure is reported once: when it is final.
  */
 export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promise<unknown> {
+  const startedAt = performance.now();
   const attempt = job.attemptsMade + 1;
   const jobId = job.id ?? '';
   let userId: string | undefined;
@@ -84,6 +98,9 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   let refused = false;
   // The task's context once rebuilt: the service's reportError hook runs in it (else in the worker's app).
   let context: ContextState | undefined;
+  let outcome: TaskOutcome = 'completed';
+  let errorCode: string | undefined;
+  let span: Span | undefined;
   const state = progressOf(job);
   const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(progress).then(() => undefined) : undefined;
   const redelivered = job.attemptsMade > 0 || job.attemptsStarted !== 1;
@@ -107,9 +124,13 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
       throw new TaskEnvelopeRejected(`Job ${jobId} is a run of schedule ${envelope.job.scheduler}, which this service does not declare`);
     }
     userId = envelope.context.claims?.sub as string | undefined;
-    requestId = envelope.context.requestId;
-    context = taskRequestContext(envelope.context, deps.config) as ContextState;
-    context.app = deps.scope;
+    // A scheduled run has no caller: it gets a request id of its own, the same for each of its attempts.
+    const captured = envelope.context.service && !envelope.context.requestId ? { ...envelope.context, requestId: scheduledRunRequestId(jobId) } : envelope.context;
+    requestId = captured.requestId;
+    observeStart(job, task.name, deps.telemetry?.metrics);
+    const tracer = deps.telemetry?.tracer;
+    span = tracer && startRunSpan(tracer, task.name, job.queueName ?? '', jobId, attempt, envelope.context.traceparent);
+    context = { ...taskRequestContext(captured, deps.config), span, app: deps.scope };
     const args = rebuildArgs(envelope.args, jobId);
     if (cancellation.aborted) throw cancellation.reason;
     const running: JobContext = {
@@ -120,19 +141,22 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
         return cancellation.signal;
       },
     };
-    const run = runWithContext(context, () => runInJob(running, () => task.run.apply(task.target, args)));
+    const body = () => runInJob(running, () => task.run.apply(task.target, args));
+    const run = runWithContext(context, () => (span ? otelContext.with(trace.setSpan(otelContext.active(), span), body) : body()));
     const timeout = task.options.timeout;
     const result = await (timeout === undefined ? run : withTimeout(Promise.resolve(run), timeout, () => overrun(task.name, timeout, cancellation)));
     if (cancellation.aborted) throw cancellation.reason;
     return taskResultOf(result, task.name);
   } catch (thrown) {
     if (cancellation.aborted && !(cancellation.reason instanceof TaskTimedOut)) {
-      deps.logger.info({ task: { name: job.name, jobId, attempt, userId } }, `task ${job.name} cancelled`);
+      outcome = 'cancelled';
       throw new UnrecoverableError(CANCELLED_REASON);
     }
     const error = normalizeError(thrown);
     const unrecoverable = isUnrecoverable(error, refused);
     const final = unrecoverable || attempt >= (job.opts.attempts ?? 1);
+    outcome = refused ? 'rejected' : final ? 'failed' : 'retried';
+    errorCode = error.code;
     const errorId = randomUUID();
     const taskInfo = { name: job.name, jobId, attempt, userId, requestId };
     deps.logger[final ? 'error' : 'warn'](
@@ -162,7 +186,26 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     throw kept;
   } finally {
     cancellation.release();
+    const seconds = (performance.now() - startedAt) / 1000;
+    const taskName = findTask(job.name) ? job.name : UNKNOWN_TASK;
+    deps.telemetry?.metrics?.taskRun(taskName, outcome, refused ? undefined : seconds);
+    endTaskSpan(span, outcome, errorCode);
+    deps.logger.info(
+      { requestId, ...spanIds(span), task: { name: job.name, jobId, attempt, userId }, outcome, ms: Math.round(seconds * 10_000) / 10 },
+      `task ${job.name} ${outcome}`,
+    );
   }
+}
+
+/**
+ * A first attempt's wait: from its enqueue when it had no delay (`pym_task_queue_wait_seconds`), from its due time
+ * when it had one or is a scheduled run (`pym_task_start_lateness_seconds`). Retries wait for their backoff: not
+ * observed. Both clocks are BullMQ's: the enqueuing process's and this one's.
+ */
+function observeStart(job: RunnableJob, task: string, metrics: PymMetrics | undefined): void {
+  if (!metrics || job.attemptsMade > 0 || (job.attemptsStarted ?? 1) > 1 || job.timestamp === undefined) return;
+  const delay = job.opts.delay ?? 0;
+  metrics.taskStarted(task, delay > 0, (Date.now() - (job.timestamp + delay)) / 1000);
 }
 
 /** The job's arguments as the task takes them; one that cannot be rebuilt here fails the job for good. */

@@ -1,4 +1,5 @@
 // Schedules: check what @cron and the `schedules` config section declare, and sync it to BullMQ job schedulers.
+import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
@@ -96,6 +97,15 @@ export function isDeclaredScheduler(config: PymConfig, schedulerId: string): boo
     declaredIds.set(config, ids);
   }
   return ids.has(schedulerId);
+}
+
+/**
+ * The request id of a scheduled run: derived from its job id (one per tick, shared by the run's attempts), in the
+ * form of a UUID, since the envelope every run shares has none.
+ */
+export function scheduledRunRequestId(jobId: string): string {
+  const hex = createHash('sha256').update(jobId).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function scheduleEnvelope(task: string, scheduler: string): TaskEnvelope {

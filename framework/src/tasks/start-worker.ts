@@ -1,15 +1,18 @@
 // startWorker: load the service like the server does, then consume its task queues with BullMQ workers.
-import { Worker } from 'bullmq';
+import { Job, Worker } from 'bullmq';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
 import { loadServiceHooks, type ServiceHooks } from '../config/load-hooks';
-import { createAppScope } from '../context/app-scope';
+import { createAppScope, type AppScope } from '../context/app-scope';
 import { createLogger } from '../logging/logger';
 import { registerApiModels } from '../models/model-registry';
 import { loadApis } from '../openapi/load-apis';
 import { listOperations } from '../openapi/list-operations';
 import { resolveHandlers } from '../openapi/resolve-handlers';
+import { PymMetrics } from '../metrics/pym-metrics';
+import { pymTracer } from '../tracing/pym-tracer';
 import { createBullmqBackend } from './bullmq-backend';
 import { syncGlobalConcurrency } from './global-concurrency';
 import { loadTaskModules } from './load-task-modules';
@@ -17,7 +20,9 @@ import { openRedis } from './redis-connection';
 import { runTaskJob } from './run-task-job';
 import { resolveSchedules, syncSchedules } from './schedules';
 import { listenForCancels } from './task-cancel';
-import { listTasks } from './task-registry';
+import { queueNames } from './queue-names';
+import { restoreAfterDataLoss } from './restore-after-data-loss';
+import { findTask, listTasks } from './task-registry';
 
 /** Options of `startWorker`. */
 export interface StartWorkerOptions extends LoadConfigOptions, ServiceHooks {
@@ -39,18 +44,15 @@ export interface RunningWorker {
   logger: Logger;
   /** Run `fn` as code of this worker's app outside any task: `getConfig()`, `getLogger()` and task calls are its. */
   run<T>(fn: () => T): T;
+  /** What the worker owns (config, logger, task queue): its tasks reach it through their context. */
+  scope: AppScope;
+  /** The worker's Prometheus registry (its task metrics and process metrics); absent when `metrics.enabled` is false. */
+  metrics?: Registry;
   /**
    * Stop taking jobs and wait for active ones up to `async.shutdown_timeout` seconds; jobs still running
    * then are left to BullMQ's stalled-job recovery, which hands them to another worker.
    */
   close(): Promise<{ clean: boolean }>;
-}
-
-/** The queues to consume: the default one, the configured ones and any a task names. */
-function queueNames(config: PymConfig): string[] {
-  const names = new Set([config.async.queue, ...Object.keys(config.async.queues)]);
-  for (const task of listTasks()) names.add(task.options.queue ?? config.async.queue);
-  return [...names].sort();
 }
 
 /**
@@ -60,8 +62,9 @@ function queueNames(config: PymConfig): string[] {
 export async function startWorker(options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const config = options.config ?? loadConfig(options);
   const logger = options.logger ?? createLogger({ level: config.log_level, secretValues: config.secretValues, base: { service: config.name, role: 'worker' } });
+  const telemetry = { metrics: config.metrics.enabled ? new PymMetrics() : undefined, tracer: pymTracer(config) };
   // The worker's own app: its tasks (and the tasks they enqueue) see this config, logger and queue connection.
-  const scope = createAppScope(config, logger, () => createBullmqBackend(config, logger));
+  const scope = createAppScope(config, logger, () => createBullmqBackend(config, logger, telemetry));
   const apis = await loadApis(config.apisDir);
   const hooks = scope.run(() => {
     registerApiModels(apis, config.srcDir);
@@ -79,7 +82,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const concurrencyOf = (queue: string) => config.async.queues[queue]?.concurrency ?? options.concurrency ?? config.async.concurrency;
   const connections = names.map(() => openRedis(config.async.redis_url, 'worker', logger));
   const workers = names.map((queue, index) => {
-    const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, scope, reportError: hooks.reportError, cancels }), {
+    const worker = new Worker(queue, (job) => runTaskJob(job, { config, logger, scope, reportError: hooks.reportError, cancels, telemetry }), {
       connection: connections[index],
       prefix: config.async.prefix,
       concurrency: concurrencyOf(queue),
@@ -88,10 +91,13 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       autorun: false, // started once the queue-wide limits and the schedules are in place
     });
     worker.on('error', (error) => logger.warn({ queue, err: { message: error.message } }, 'worker error'));
+    worker.on('stalled', (jobId) => void reportStalled(worker, jobId, logger, telemetry.metrics));
     return worker;
   });
+  let stopRestoring = async () => undefined as void;
   // BullMQ does not close a connection it was given: they are closed here, after their workers.
   const release = async (force: boolean) => {
+    await stopRestoring();
     await Promise.all(workers.map((worker) => worker.close(force)));
     for (const connection of connections) connection.disconnect();
     await scope.closeTaskBackend();
@@ -102,6 +108,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     await syncGlobalConcurrency(config, names, logger);
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     await syncSchedules({ config, logger, queues: workers.map((worker) => worker.name) });
+    stopRestoring = restoreAfterDataLoss({ connection: connections[0], config, logger, queues: names });
   } catch (error) {
     await release(true);
     throw error;
@@ -132,5 +139,16 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const close = () => (closing ??= stop());
   const queues = workers.map((worker) => worker.name);
   const concurrency = Object.fromEntries(queues.map((queue) => [queue, concurrencyOf(queue)]));
-  return { queues, concurrency, tasks: listTasks().map((task) => task.name), logger, run: scope.run, close };
+  return { queues, concurrency, tasks: listTasks().map((task) => task.name), logger, scope, run: scope.run, metrics: telemetry.metrics?.registry, close };
+}
+
+/**
+ * A job this worker found stalled (its worker stopped renewing its lock: it died or its event loop was blocked) is
+ * counted and logged with its task's name; BullMQ moves it back to the queue, or fails it past its stall limit.
+ */
+async function reportStalled(worker: Worker, jobId: string, logger: Logger, metrics: PymMetrics | undefined): Promise<void> {
+  const job = await Job.fromId(worker, jobId).catch(() => undefined);
+  const task = job && findTask(job.name) ? job.name : '(unknown)';
+  logger.warn({ task: { name: job?.name, jobId }, outcome: 'stalled' }, `task ${job?.name ?? jobId} stalled`);
+  metrics?.taskRun(task, 'stalled');
 }

@@ -6,6 +6,7 @@ import { getScriptScope } from '../context/script-scope';
 import type { SealedEnvelope } from './envelope';
 import type { RedisClient } from './redis-client';
 import type { OwnerIndexEntry } from './task-owner-index';
+import type { TaskTelemetry } from './task-telemetry';
 
 /** One job to add. */
 export interface TaskJob {
@@ -32,6 +33,8 @@ export interface TaskBackend {
   close(): Promise<void>;
   /** The Redis side of a BullMQ backend (task resources read and cancel through it); absent in the in-process fallback. */
   readonly bullmq?: BullmqHandle;
+  /** Where enqueues are counted and traced: the metrics and tracer of the app or worker that made the backend. */
+  readonly telemetry?: TaskTelemetry;
 }
 
 /** What task resources need of a BullMQ backend: its producer connection and its queues. */

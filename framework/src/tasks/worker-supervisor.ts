@@ -2,6 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { LabelledMetrics } from '../metrics/render-metrics';
+import { requestMetrics } from '../metrics/worker-metrics-ipc';
 
 /** Options of `superviseWorkers`. */
 export interface SuperviseOptions {
@@ -20,7 +22,15 @@ export interface SupervisedWorkers {
   pids(): number[];
   /** SIGTERM every worker (no restarts from then on) and wait for them to exit. */
   stop(): Promise<void>;
+  /**
+   * The metrics of every live worker, labelled `worker: <slot>` (0 to count − 1, kept by a restarted worker, so the
+   * label stays bounded); a worker that does not answer within `timeoutMs` is left out of this scrape.
+   */
+  metrics(timeoutMs: number): Promise<LabelledMetrics[]>;
 }
+
+/** The variable telling a worker process its slot (and that a supervisor asks for its metrics over IPC). */
+export const WORKER_SLOT_ENV = 'PYM_WORKER_SLOT';
 
 const PYM_BIN = path.resolve(__dirname, '../../bin/pym');
 const MAX_BACKOFF_MS = 30_000;
@@ -46,7 +56,10 @@ export function superviseWorkers(options: SuperviseOptions): SupervisedWorkers {
     const failedToStart = (error: Error) => restart({ err: { message: error.message } }, 'worker process failed to start; retrying');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [PYM_BIN, 'worker', ...options.args], { stdio: ['ignore', 'inherit', 'inherit'] });
+      child = spawn(process.execPath, [PYM_BIN, 'worker', ...options.args], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, [WORKER_SLOT_ENV]: String(slot) },
+      });
     } catch (error) {
       // Some spawn failures throw (E2BIG…): from a restart's timer, that would end the server process.
       failedToStart(error as Error);
@@ -68,7 +81,18 @@ export function superviseWorkers(options: SuperviseOptions): SupervisedWorkers {
     for (const child of children.values()) if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
   process.once('exit', orphanGuard);
+  let metricsRequests = 0;
   return {
+    async metrics(timeoutMs) {
+      const id = ++metricsRequests;
+      const sets = await Promise.all(
+        [...children.entries()].map(async ([slot, child]) => {
+          const metrics = await requestMetrics(child, id, timeoutMs);
+          return metrics && { labels: { worker: String(slot) }, metrics };
+        }),
+      );
+      return sets.filter((set) => set !== undefined);
+    },
     pids: () => [...children.values()].filter((child) => child.pid !== undefined && child.exitCode === null).map((child) => child.pid!),
     async stop() {
       stopping = true;

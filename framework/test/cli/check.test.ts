@@ -24,7 +24,7 @@ describe('pym check', () => {
 
   test('a sound service: exit 0 and one line saying what was checked', () => {
     expect(notes).toMatchObject({ code: 0, stderr: '' });
-    expect(notes.stdout).toBe('cli-notes: ok (2 APIs, 10 operations, 0 tasks, 0 schedules; env dev)\n');
+    expect(notes.stdout).toBe('cli-notes: ok (2 APIs, 11 operations, 0 tasks, 0 schedules; env dev)\n');
   });
 
   test("the repository's example service passes", () => {

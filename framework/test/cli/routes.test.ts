@@ -35,6 +35,7 @@ describe('pym routes', () => {
       ['GET', '/v1/notes/{id}', 'handlers/notes#getNote', 'jwt (optional)'],
       ['GET', '/ping', 'pym:pymPing', 'public'],
       ['GET', '/version', 'pym:pymVersion', 'public'],
+      ['GET', '/ready', 'pym:pymReady', 'public'],
       ['GET', '/auth/version', 'pym:pymAuthVersion', 'jwt (required)'],
       ['GET', '/tasks', 'pym:pymListTasks', 'jwt (required)'],
       ['GET', '/tasks/{id}', 'pym:pymGetTask', 'jwt (required)'],

@@ -25,7 +25,7 @@ describe('pym start', () => {
     expect(entry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(entry.url).not.toMatch(/:0$/);
     // 4 operations in the specs + /ping, /version, /auth/version + the task resources (GET /tasks, GET and DELETE /tasks/{id}).
-    expect(entry).toMatchObject({ operations: 10, env: 'dev', msg: `cli-notes listening on ${entry.url} (10 operations)` });
+    expect(entry).toMatchObject({ operations: 11, env: 'dev', msg: `cli-notes listening on ${entry.url} (11 operations)` });
   });
 
   test('GET /ping answers {}', async () => {

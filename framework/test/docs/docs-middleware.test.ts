@@ -46,7 +46,8 @@ describe('served specs', () => {
 
   test('GET /openapi/pym.json: the built-in API, every error of its operations declared with PymErrorBody', async () => {
     const { body } = await read(await fetch(`${app.url}/openapi/pym.json`));
-    expect(Object.keys(body.paths)).toEqual(['/ping', '/version', '/auth/version', '/tasks', '/tasks/{id}']);
+    expect(Object.keys(body.paths)).toEqual(['/ping', '/version', '/ready', '/auth/version', '/tasks', '/tasks/{id}']);
+    expect(Object.keys(body.paths['/ready'].get.responses)).toEqual(['200', '400', '406', '503']);
     expect(Object.keys(body.paths['/tasks/{id}'].delete.responses)).toEqual(['200', '202', '400', '401', '404', '406', '409', '503']);
     expect(body.components.responses.PymTaskNotFound.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PymErrorBody' });
   });

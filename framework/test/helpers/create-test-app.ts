@@ -10,7 +10,7 @@ import type { PymConfig } from '../../src/config/config-schema';
 import { loadConfig, type ConfigOverrides } from '../../src/config/load-config';
 import type { ErrorFormatter } from '../../src/errors/format-error';
 import type { ErrorReporter } from '../../src/errors/report-error';
-import { createApp } from '../../src/http/create-app';
+import { createApp, type PymApp } from '../../src/http/create-app';
 import { createLogger } from '../../src/logging/logger';
 
 /** The fixture service's root (its pym-config.yaml, apis/ and src/). */
@@ -41,6 +41,8 @@ export interface TestApp {
   token(userId: string, options?: GenerateTokenOptions): string;
   /** Stop listening, drop every connection and release what the app holds (its task queue connection). */
   close(): Promise<void>;
+  /** The app itself (its readiness, its metrics). */
+  pym: PymApp;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         else waiters.push({ predicate, resolve });
       }),
     token: (userId, tokenOptions) => signToken(settings, userId, tokenOptions),
+    pym: pymApp,
     close: async () => {
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

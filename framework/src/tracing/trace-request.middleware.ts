@@ -1,0 +1,47 @@
+// Middleware: one OpenTelemetry server span per request, named by its route, continuing the caller's trace.
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { RequestHandler } from 'express';
+import { currentContext } from '../context/request-context';
+import { getMatchedOperation } from '../http/pym-request';
+import { contextFromTraceparent } from './traceparent';
+
+/**
+ * Starts a span per request (HTTP server semantic conventions: `GET /v1/books/{id}`, `http.route`, status; 5xx set
+ * the span's status to error). Its parent is the caller's `traceparent` (through the propagator the SDK registered,
+ * else pym's own reading of it); when a span is already active (an HTTP instrumentation made one), pym's becomes
+ * its child, of kind internal. The span is the request context's (`span`) and the active one while the request is
+ * handled, so that spans a handler makes, and tasks it enqueues, belong to the same trace.
+ */
+export function traceRequest(tracer: Tracer): RequestHandler {
+  return function traceRequestMiddleware(req, res, next) {
+    const pym = currentContext();
+    const active = context.active();
+    const instrumented = trace.getSpan(active) !== undefined;
+    let parent = active;
+    if (!instrumented) {
+      parent = propagation.extract(active, req.headers);
+      if (trace.getSpanContext(parent) === undefined) parent = contextFromTraceparent(pym?.traceparent, parent);
+    }
+    const span = tracer.startSpan(
+      req.method,
+      {
+        kind: instrumented ? SpanKind.INTERNAL : SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'url.path': req.path, 'url.scheme': req.protocol, 'pym.request_id': pym?.requestId },
+      },
+      parent,
+    );
+    if (pym) pym.span = span;
+    res.once('close', () => {
+      const matched = getMatchedOperation(req)?.operation;
+      if (matched) {
+        span.updateName(`${req.method} ${matched.fullPath}`);
+        span.setAttributes({ 'http.route': matched.fullPath, 'pym.operation_id': matched.operationId });
+      }
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR }).setAttribute('error.type', String(res.statusCode));
+      else if (!res.writableFinished) span.setAttribute('error.type', 'aborted');
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  };
+}
