@@ -108,6 +108,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
     root,
     apisDir: path.resolve(root, data.apis),
     srcDir: path.resolve(root, data.src),
+    clientsDir: path.resolve(root, data.clients_dir),
     secretValues,
   };
   return deepFreeze(config);
