@@ -4,6 +4,8 @@ import bytes from 'bytes';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/verify-token';
+import { loadClientSpecs } from '../clients/client-specs';
+import { installClients } from '../clients/load-clients';
 import { jwtSettingsFrom } from '../auth/jwt-settings';
 import type { PymConfig } from '../config/config-schema';
 import { setConfig } from '../config/config-store';
@@ -55,7 +57,7 @@ export interface PymApp {
   apis: readonly LoadedApi[];
   /** Every bound operation, built-ins included. */
   operations: readonly BoundOperation[];
-  /** Release what the app holds besides its server (the task queue connection). */
+  /** Release what the app holds besides its server (the task queue connection, the clients' connections). */
   close(): Promise<void>;
 }
 
@@ -106,7 +108,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   for (const operation of operations) {
     if (operation.api === builtins.api) handlers.set(operation, builtins.handlers[operation.operationId]!);
   }
-  registerApiModels(apis, config.srcDir);
+  const clientSpecs = await loadClientSpecs(config);
+  registerApiModels(apis, config.srcDir, clientSpecs.map((spec) => spec.api));
+  const clients = installClients(config, clientSpecs);
   const hooks = { ...loadServiceHooks(config), ...definedHooks(options) };
   setTaskBackendFactory(() => createBullmqBackend(config, logger));
 
@@ -129,7 +133,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
-  return { app, config, logger, apis, operations, close: closeTaskBackend };
+  const close = async () => {
+    await closeTaskBackend();
+    await clients.close();
+  };
+  return { app, config, logger, apis, operations, close };
 }
 
 /** `body_limit` in bytes (a number, or a size like `1mb`: the config schema checked its form). */

@@ -1,6 +1,8 @@
 // startWorker: load the service like the server does, then consume its task queues with BullMQ workers.
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { loadClientSpecs } from '../clients/client-specs';
+import { installClients } from '../clients/load-clients';
 import type { PymConfig } from '../config/config-schema';
 import { setConfig } from '../config/config-store';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
@@ -60,7 +62,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const logger = options.logger ?? createLogger({ level: config.log_level, secretValues: config.secretValues, base: { service: config.name, role: 'worker' } });
   setLogger(logger);
   const apis = await loadApis(config.apisDir);
-  registerApiModels(apis, config.srcDir);
+  const clientSpecs = await loadClientSpecs(config);
+  registerApiModels(apis, config.srcDir, clientSpecs.map((spec) => spec.api));
+  const clients = installClients(config, clientSpecs);
   resolveHandlers(listOperations(apis), config.srcDir);
   loadTaskModules(config);
   // Every startup error before the first job is taken: a worker that died after taking some would leave them
@@ -92,6 +96,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     for (const connection of connections) connection.disconnect();
     await closeTaskBackend();
     await cancels.close();
+    await clients.close();
   };
   try {
     // Queue-wide limits first, so that no worker takes a job under a stale one.
