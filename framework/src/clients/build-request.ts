@@ -30,11 +30,12 @@ export class ClientInputError extends Error {
 }
 
 /**
- * The request of `operation` at `baseUrl` for `input`. Path parameters are percent-encoded (a `.` or `..` value
- * too, so it cannot climb the path); query, header and cookie parameters follow their OpenAPI `style` and
+ * The request of `operation` at `baseUrl` for `input`. Path parameters are percent-encoded (`.` and `..` are
+ * refused: no encoding keeps a URL parser from resolving them); query, header and cookie parameters follow their OpenAPI `style` and
  * `explode`; a JSON body is serialized along its schema (models, Dates, `format: date`).
  *
- * @throws ClientInputError for a missing required parameter or body, or a body the operation does not declare.
+ * @throws ClientInputError for a missing required parameter or body, a body the operation does not declare, a
+ *   `.` or `..` path parameter, a header parameter holding a line break.
  */
 export function buildRequest(baseUrl: string, operation: ClientOperation, input: ClientInput, name: string): BuiltRequest {
   const where = `${name}.${operation.operationId}`;
@@ -50,9 +51,13 @@ export function buildRequest(baseUrl: string, operation: ClientOperation, input:
       continue;
     }
     switch (parameter.in) {
-      case 'path':
-        path = path.split(`{${parameter.name}}`).join(pathValue(parameter, value));
+      case 'path': {
+        const segment = simpleValue(parameter, value, encodeURIComponent);
+        // A URL parser resolves `.` and `..` segments, encoded or not: such a value would reach another path.
+        if (segment === '.' || segment === '..') throw new ClientInputError(`${where}: path parameter ${parameter.name} cannot be "${segment}"`);
+        path = path.split(`{${parameter.name}}`).join(segment);
         break;
+      }
       case 'query':
         query.push(...queryPairs(parameter, value));
         break;
@@ -132,12 +137,6 @@ function simpleValue(parameter: ClientParameter, value: unknown, encode: (text: 
     return entries.map(([key, item]) => `${encode(key)}${separator}${encode(scalar(parameter, item))}`).join(',');
   }
   return encode(scalar(parameter, value));
-}
-
-function pathValue(parameter: ClientParameter, value: unknown): string {
-  const encoded = simpleValue(parameter, value, encodeURIComponent);
-  // `.` and `..` are unreserved, so encodeURIComponent leaves them, and a URL parser would resolve them.
-  return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded;
 }
 
 function queryPairs(parameter: ClientParameter, value: unknown): string[] {

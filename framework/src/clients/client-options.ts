@@ -39,7 +39,7 @@ export const clientSchema = z
     forward_identity: z.boolean().default(true),
     /** Headers sent with every call, e.g. an API key taken from env_secrets. @defaultValue `{}` */
     headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), z.string()).default({}),
-    /** Milliseconds to open a connection (TCP, and TLS for https). @defaultValue 2000 */
+    /** Milliseconds to open a connection (TCP, and TLS for https); undici checks it on a coarse timer, so it fires up to ~1 s late. @defaultValue 2000 */
     connect_timeout: positiveInt.default(2000),
     /** Milliseconds one attempt may take, from sending the request to the end of the reply. @defaultValue 10000 */
     timeout: positiveInt.default(10000),

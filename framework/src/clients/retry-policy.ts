@@ -55,6 +55,6 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   if (header === null) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
+  const date = /^[A-Za-z]{3},/.test(text) ? Date.parse(text) : Number.NaN; // an HTTP date: `Sun, 06 Nov 1994 08:49:37 GMT`
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
