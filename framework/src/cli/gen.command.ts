@@ -24,7 +24,7 @@ export async function genCommand(options: GenOptions): Promise<void> {
   const summary = `generated models are up to date (${apis.length} specs${clients > 0 ? `, ${clients} client${clients === 1 ? '' : 's'}` : ''})`;
   if (options.check) {
     if (options.fetch) throw new CliError('--check and --fetch cannot be combined: --check never uses the network');
-    const stale = [...checkGenerated(apis, generateOptions), ...(await checkClients(config))];
+    const stale = [...checkGenerated(apis, generateOptions), ...(await checkClients(config, apis))];
     if (stale.length > 0) {
       throw new CliError(
         `${stale.length} generated file(s) are stale: run \`pym gen\``,
@@ -35,7 +35,7 @@ export async function genCommand(options: GenOptions): Promise<void> {
     return;
   }
   for (const file of await downloadClientSpecs(config, { refresh: options.fetch })) process.stdout.write(`downloaded ${relative(file)}\n`);
-  const written = writeGenerated([...generateAll(apis, generateOptions), ...(await generateClients(config))]);
+  const written = writeGenerated([...generateAll(apis, generateOptions), ...(await generateClients(config, apis))]);
   for (const file of written) process.stdout.write(`wrote ${relative(file)}\n`);
   const removed = removeOrphanClientModules(config);
   for (const file of removed) process.stdout.write(`removed ${relative(file)} (no such client in the config)\n`);

@@ -9,6 +9,7 @@ import { readSpecFile } from '../openapi/read-spec-file';
 import { displayPath } from '../openapi/spec-error';
 import type { LoadedApi } from '../openapi/types';
 import { isHttpUrl, type ClientOptions } from './client-options';
+import { knownSchemas, separateClientSchemas } from './client-schema-names';
 
 /** Where a client's spec is read from. */
 export interface ClientSpecSource {
@@ -23,7 +24,10 @@ export interface ClientSpecSource {
 /** One configured client with its loaded spec. */
 export interface ClientSpec extends ClientSpecSource {
   options: ClientOptions;
-  /** The bundled spec; its `name` is the client's name. `x-parent` keys are gone: they name modules of the callee. */
+  /**
+   * The bundled spec; its `name` is the client's name. `x-parent` keys are gone (they name modules of the callee),
+   * and a schema named like a different one of the service has the client's prefix (`ApiError` → `AuditApiError`).
+   */
   api: LoadedApi;
 }
 
@@ -51,21 +55,25 @@ function missingSpecProblem(config: PymConfig, source: ClientSpecSource): Config
 
 /**
  * Load the spec of every client of `config`, bundled like the service's own specs (external `$ref`s resolved
- * relative to the file). Every missing file is reported in one ConfigError naming the config file and key.
+ * relative to the file). A schema equal to one of `serviceApis` (or of a client before it) keeps its name, and so
+ * its model class; one that differs gets the client's prefix. Every missing file is reported in one ConfigError
+ * naming the config file and key.
  *
  * @throws ConfigError for missing spec files; SpecError for a spec that does not parse or is not OpenAPI 3.0/3.1.
  */
-export async function loadClientSpecs(config: PymConfig): Promise<ClientSpec[]> {
+export async function loadClientSpecs(config: PymConfig, serviceApis: readonly LoadedApi[]): Promise<ClientSpec[]> {
   const sources = Object.keys(config.clients)
     .sort()
     .map((name) => clientSpecSource(config, name));
   const missing = sources.filter((source) => !fs.existsSync(source.file));
   if (missing.length > 0) throw new ConfigError(config.file, missing.map((source) => missingSpecProblem(config, source)));
   const specs: ClientSpec[] = [];
+  const known = knownSchemas(serviceApis.map((api) => api.document));
   for (const source of sources) {
     const document = readSpecFile(source.file);
     const api = await apiFromDocument(document as Record<string, unknown>, { name: source.name, file: source.file });
-    specs.push({ ...source, options: config.clients[source.name]!, api: { ...api, document: withoutParents(api.document) } });
+    const separated = separateClientSchemas(source.name, withoutParents(api.document), known);
+    specs.push({ ...source, options: config.clients[source.name]!, api: { ...api, document: separated } });
   }
   return specs;
 }

@@ -108,7 +108,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   for (const operation of operations) {
     if (operation.api === builtins.api) handlers.set(operation, builtins.handlers[operation.operationId]!);
   }
-  const clientSpecs = await loadClientSpecs(config);
+  const clientSpecs = await loadClientSpecs(config, apis);
   registerApiModels(apis, config.srcDir, clientSpecs.map((spec) => spec.api));
   const clients = installClients(config, clientSpecs);
   const hooks = { ...loadServiceHooks(config), ...definedHooks(options) };

@@ -62,7 +62,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const logger = options.logger ?? createLogger({ level: config.log_level, secretValues: config.secretValues, base: { service: config.name, role: 'worker' } });
   setLogger(logger);
   const apis = await loadApis(config.apisDir);
-  const clientSpecs = await loadClientSpecs(config);
+  const clientSpecs = await loadClientSpecs(config, apis);
   registerApiModels(apis, config.srcDir, clientSpecs.map((spec) => spec.api));
   const clients = installClients(config, clientSpecs);
   resolveHandlers(listOperations(apis), config.srcDir);

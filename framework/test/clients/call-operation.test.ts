@@ -60,7 +60,7 @@ beforeAll(async () => {
     },
   });
   setLogger(createLogger({ level: 'debug', destination }));
-  const specs = await loadClientSpecs(config);
+  const specs = await loadClientSpecs(config, []);
   registerApiModels([], config.srcDir, specs.map((spec) => spec.api));
   runtime = new ClientsRuntime(config, specs);
 });

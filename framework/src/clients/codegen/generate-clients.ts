@@ -8,6 +8,7 @@ import { maskUrlPassword } from '../../config/mask-config';
 import type { GeneratedFile, StaleFile } from '../../models/codegen/generate-all';
 import { isPlainObject } from '../../models/model';
 import { parseSpecText } from '../../openapi/read-spec-file';
+import type { LoadedApi } from '../../openapi/types';
 import { clientModuleFile, clientSpecSource, loadClientSpecs, type ClientSpecSource } from '../client-specs';
 import { generateClientModule } from './generate-client';
 
@@ -66,12 +67,13 @@ async function download(url: string): Promise<string> {
 }
 
 /**
- * The client module of every configured client, from its spec (the downloaded copy for a URL).
+ * The client module of every configured client, from its spec (the downloaded copy for a URL), its schemas named
+ * against the service's own `apis` (see `loadClientSpecs`).
  *
  * @throws ConfigError for a missing spec file; SpecError or ModelError for a spec that cannot be generated.
  */
-export async function generateClients(config: PymConfig, frameworkImport?: string): Promise<GeneratedFile[]> {
-  const specs = await loadClientSpecs(config);
+export async function generateClients(config: PymConfig, apis: readonly LoadedApi[], frameworkImport?: string): Promise<GeneratedFile[]> {
+  const specs = await loadClientSpecs(config, apis);
   return specs.map((spec) => {
     const file = clientModuleFile(config, spec.name);
     return { file, content: generateClientModule(spec.api, { name: spec.name, outFile: file, srcDir: config.srcDir, frameworkImport }) };
@@ -97,12 +99,12 @@ export function orphanClientModules(config: PymConfig): string[] {
  * What `pym gen --check` finds about clients: a missing or stale client module, a missing downloaded spec (it is
  * never downloaded here), a generated module of a client no longer configured. Never uses the network.
  */
-export async function checkClients(config: PymConfig): Promise<StaleFile[]> {
+export async function checkClients(config: PymConfig, apis: readonly LoadedApi[]): Promise<StaleFile[]> {
   const sources: ClientSpecSource[] = Object.keys(config.clients).map((name) => clientSpecSource(config, name));
   const missingCopies = sources.filter((source) => source.url && !fs.existsSync(source.file));
   if (missingCopies.length > 0) return missingCopies.map((source) => ({ file: source.file, reason: 'missing' }));
   const stale: StaleFile[] = [];
-  for (const { file, content } of await generateClients(config)) {
+  for (const { file, content } of await generateClients(config, apis)) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current !== content) stale.push({ file, reason: current === undefined ? 'missing' : 'stale' });
   }
