@@ -8,13 +8,6 @@ import { traceHeaders } from './trace-headers';
 /** A task's token is replaced when it expires within this many seconds (the call, and its retries, need it valid). */
 const REFRESH_MARGIN_SECONDS = 30;
 
-/** What the context gave a call. */
-export interface ContextHeaders {
-  headers: Record<string, string>;
-  /** Whether `Authorization` holds the context's token. */
-  identity: boolean;
-}
-
 /**
  * The context's token for a call. In a task run by a worker, a token that expired (or is about to) while the
  * task ran is replaced by a fresh one with the same subject and claims (`async.refresh_expired_tokens`), and the
@@ -35,12 +28,12 @@ function currentToken(context: RequestContext, config: PymConfig, now: number): 
  * trace headers of the current context. Outside any context: the trace headers of an active OpenTelemetry span,
  * if any, and nothing else (wrap the call in `withBackendToken` to call as the service).
  */
-export function contextHeaders(config: PymConfig, forwardIdentity: boolean, now = Date.now()): ContextHeaders {
+export function contextHeaders(config: PymConfig, forwardIdentity: boolean, now = Date.now()): Record<string, string> {
   const context = currentContext();
   const headers: Record<string, string> = { ...traceHeaders(context?.traceparent) };
-  if (!context) return { headers, identity: false };
+  if (!context) return headers;
   if (context.requestId) headers['x-request-id'] = context.requestId;
   const token = forwardIdentity ? currentToken(context, config, now) : undefined;
   if (token) headers.authorization = `Bearer ${token}`;
-  return { headers, identity: token !== undefined };
+  return headers;
 }

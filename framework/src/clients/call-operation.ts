@@ -1,6 +1,6 @@
 // One client call: build the request, send it with undici's fetch, retry what may be retried, read or throw the reply.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetch, type Agent } from 'undici';
+import type { Agent } from 'undici';
 import { currentContext } from '../context/request-context';
 import { getLogger } from '../logging/logger';
 import { displayPath } from '../openapi/spec-error';
@@ -11,6 +11,7 @@ import { publishAttempt, publishCall, type ClientAttemptEvent } from './client-e
 import type { ClientsRuntime, LoadedClient } from './clients-runtime';
 import { errorReply, successReply, type ClientReply, type RawReply, type ReplySource } from './read-reply';
 import { isPymError } from '../errors/pym-error';
+import { undici } from './lazy-modules';
 import { RemoteError, UpstreamTimeout, UpstreamUnavailable } from './remote-error';
 import { isIdempotent, isRetryable, parseRetryAfter, retryDelay, type AttemptOutcome, type RetrySettings } from './retry-policy';
 
@@ -88,7 +89,7 @@ async function sendAttempt(agent: Agent, request: PreparedRequest, timeoutMs: nu
   let { method, url, headers, body } = request;
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await fetch(url, { method, headers, body, dispatcher: agent, redirect: 'manual', signal: controller.signal });
+      const response = await undici().fetch(url, { method, headers, body, dispatcher: agent, redirect: 'manual', signal: controller.signal });
       const location = response.headers.get('location');
       const next = location && REDIRECTS.has(response.status) && redirects < MAX_REDIRECTS ? new URL(location, url) : undefined;
       if (next && (next.protocol === 'http:' || next.protocol === 'https:')) {
@@ -156,12 +157,12 @@ export async function callOperation(runtime: ClientsRuntime, name: string, opera
   const deadlineAt = Date.now() + (options.deadline ?? config.deadline);
   const retry: RetrySettings = { attempts: options.attempts ?? config.retry.attempts, minDelayMs: config.retry.min_delay, maxDelayMs: config.retry.max_delay };
   const built = buildRequest(config.base_url, operation, input, name);
-  const fromContext = contextHeaders(runtime.config, config.forward_identity);
+
   const key = idempotencyKeyOf(options.idempotencyKey, operationId);
   const headers = {
     ...lowerCased(config.headers),
     ...built.headers,
-    ...fromContext.headers,
+    ...contextHeaders(runtime.config, config.forward_identity),
     ...(key ? { 'idempotency-key': key } : {}),
     ...lowerCased(options.headers),
   };

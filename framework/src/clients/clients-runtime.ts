@@ -1,9 +1,10 @@
 // The clients of one loaded service: their specs and operations, and the connection pools their calls use.
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { PymConfig } from '../config/config-schema';
 import { listClientOperations, type ClientOperation } from './client-operations';
 import type { ClientOptions } from './client-options';
 import type { ClientSpec } from './client-specs';
+import { undici } from './lazy-modules';
 
 /** One client, ready to call. */
 export interface LoadedClient {
@@ -45,7 +46,7 @@ export class ClientsRuntime {
     const key = `${name}\0${connectTimeoutMs}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = new Agent({ connect: { timeout: connectTimeoutMs } });
+      agent = new (undici().Agent)({ connect: { timeout: connectTimeoutMs } });
       this.agents.set(key, agent);
     }
     return agent;

@@ -1,6 +1,6 @@
 // The W3C trace context a call carries: OpenTelemetry's when an SDK is active, else a child of the request's traceparent.
 import { randomBytes } from 'node:crypto';
-import { context, propagation } from '@opentelemetry/api';
+import { openTelemetry } from './lazy-modules';
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -16,6 +16,7 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$
  */
 export function traceHeaders(parent: string | undefined): Record<string, string> {
   const carrier: Record<string, string> = {};
+  const { context, propagation } = openTelemetry();
   propagation.inject(context.active(), carrier);
   if (typeof carrier.traceparent === 'string' && TRACEPARENT.test(carrier.traceparent)) {
     return carrier.tracestate ? { traceparent: carrier.traceparent, tracestate: carrier.tracestate } : { traceparent: carrier.traceparent };

@@ -1,7 +1,6 @@
 // pym gen for clients: download served specs once, write `<clients_dir>/<name>.client.ts`, check they are fresh.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fetch } from 'undici';
 import type { PymConfig } from '../../config/config-schema';
 import { ConfigError } from '../../config/config-error';
 import { maskUrlPassword } from '../../config/mask-config';
@@ -10,6 +9,7 @@ import { isPlainObject } from '../../models/model';
 import { parseSpecText } from '../../openapi/read-spec-file';
 import type { LoadedApi } from '../../openapi/types';
 import { clientModuleFile, clientSpecSource, loadClientSpecs, type ClientSpecSource } from '../client-specs';
+import { undici } from '../lazy-modules';
 import { generateClientModule } from './generate-client';
 
 /** How long `pym gen` waits for a served spec. */
@@ -53,7 +53,7 @@ export async function downloadClientSpecs(config: PymConfig, options: DownloadOp
 async function download(url: string): Promise<string> {
   let response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json, application/yaml;q=0.9' }, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    response = await undici().fetch(url, { headers: { accept: 'application/json, application/yaml;q=0.9' }, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new Error(cause?.code ?? cause?.message ?? (error as Error).message);
