@@ -1,6 +1,5 @@
-// One client call: build the request, send it with undici's fetch, retry what may be retried, read or throw the reply.
+// One client call: build the request with the context's headers, send it, retry what may be retried, read or throw the reply.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Agent } from 'undici';
 import { currentContext } from '../context/request-context';
 import { getLogger } from '../logging/logger';
 import { displayPath } from '../openapi/spec-error';
@@ -9,11 +8,11 @@ import { buildRequest, type ClientInput } from './build-request';
 import { contextHeaders } from './call-headers';
 import { publishAttempt, publishCall, type ClientAttemptEvent } from './client-events';
 import type { ClientsRuntime, LoadedClient } from './clients-runtime';
-import { errorReply, successReply, type ClientReply, type RawReply, type ReplySource } from './read-reply';
+import { errorReply, successReply, type ClientReply, type ReplySource } from './read-reply';
 import { isPymError } from '../errors/pym-error';
-import { undici } from './lazy-modules';
 import { RemoteError, UpstreamTimeout, UpstreamUnavailable } from './remote-error';
 import { isIdempotent, isRetryable, parseRetryAfter, retryDelay, type AttemptOutcome, type RetrySettings } from './retry-policy';
+import { errorCode, sendAttempt, type AttemptResult, type Failure, type PreparedRequest } from './send-attempt';
 
 /** Options of one call, winning over the client's config. */
 export interface CallOptions {
@@ -37,85 +36,14 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Redirect statuses followed (up to MAX_REDIRECTS per attempt). */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-
-/** How an attempt ended without a reply. */
-type Failure = 'not-connected' | 'connect-timeout' | 'failed' | 'timeout';
-
-type AttemptResult = { raw: RawReply } | { failure: Failure; error?: unknown };
-
-/** Error codes of a connection that was never made: the request did not reach the callee. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-
-interface PreparedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string | Uint8Array | FormData;
-}
-
 function lowerCased(headers: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-}
-
-/** The first error code found on an error or its causes (undici wraps socket errors in `fetch failed`). */
-function errorCode(error: unknown, depth = 0): string | undefined {
-  if (depth > 4 || typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  const nested = (error as { errors?: unknown[] }).errors;
-  return errorCode((error as { cause?: unknown }).cause, depth + 1) ?? (Array.isArray(nested) ? errorCode(nested[0], depth + 1) : undefined);
 }
 
 function idempotencyKeyOf(option: string | true | undefined, operationId: string): string | undefined {
   if (option !== true) return option;
   const base = currentContext()?.idempotencyKey ?? currentJob()?.jobId;
   return base ? `${base}:${operationId}` : undefined;
-}
-
-/** Send one attempt, following redirects; credentials never go to another origin than the client's `base_url`. */
-async function sendAttempt(agent: Agent, request: PreparedRequest, timeoutMs: number, credentials: ReadonlySet<string>, signal?: AbortSignal): Promise<AttemptResult> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const onAbort = () => controller.abort(signal!.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const origin = new URL(request.url).origin;
-  let { method, url, headers, body } = request;
-  try {
-    for (let redirects = 0; ; redirects++) {
-      const response = await undici().fetch(url, { method, headers, body, dispatcher: agent, redirect: 'manual', signal: controller.signal });
-      const location = response.headers.get('location');
-      const next = location && REDIRECTS.has(response.status) && redirects < MAX_REDIRECTS ? new URL(location, url) : undefined;
-      if (next && (next.protocol === 'http:' || next.protocol === 'https:')) {
-        await response.body?.cancel();
-        if (next.origin !== origin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !credentials.has(name)));
-        if (response.status === 303 || (method === 'POST' && response.status <= 302)) {
-          method = 'GET';
-          body = undefined;
-          const { 'content-type': _type, ...rest } = headers;
-          headers = rest;
-        }
-        url = next.href;
-        continue;
-      }
-      return { raw: { status: response.status, headers: response.headers as unknown as Headers, body: Buffer.from(await response.arrayBuffer()) } };
-    }
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (timedOut) return { failure: 'timeout', error };
-    const code = errorCode(error);
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') return { failure: 'connect-timeout', error };
-    return { failure: code !== undefined && NOT_CONNECTED.has(code) ? 'not-connected' : 'failed', error };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
 }
 
 function outcomeOf(result: AttemptResult): AttemptOutcome {
