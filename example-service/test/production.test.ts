@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { REPO_ROOT, startPym, type PymProcess } from '../../framework/test/helpers/spawn-pym';
-import { pollUntil, SHUTDOWN_TIMEOUT_MS, STARTUP_TIMEOUT_MS, tokenFor, type Json } from './helpers/library-service';
+import { NO_AUDIT_URL, pollUntil, SHUTDOWN_TIMEOUT_MS, STARTUP_TIMEOUT_MS, tokenFor, type Json } from './helpers/library-service';
 
 /** A database other test files do not use (they all use 0), picked at random so that two runs rarely share one. */
 const DATABASE = 1 + Math.floor(Math.random() * 15);
@@ -18,7 +18,7 @@ const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
 beforeAll(async () => {
   service = await startPym({
     cwd: REPO_ROOT,
-    env: { PYM_ENV: 'prod', PYM_NO_TS_LOADER: '1', LIBRARY_JWT_SECRET: JWT_SECRET, LIBRARY_REDIS_URL: REDIS_URL },
+    env: { PYM_ENV: 'prod', PYM_NO_TS_LOADER: '1', LIBRARY_JWT_SECRET: JWT_SECRET, LIBRARY_REDIS_URL: REDIS_URL, LIBRARY_AUDIT_URL: NO_AUDIT_URL },
   });
   await service.waitForLine((line) => line.includes('"msg":"worker ready'), 'the worker process to be ready');
 }, STARTUP_TIMEOUT_MS);

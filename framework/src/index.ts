@@ -61,6 +61,16 @@ export { TaskNotFound, TaskAlreadyFinished } from './tasks/task-resources';
 export type { TaskStatus, TaskStatusName, TaskLink } from './tasks/task-status';
 export type { ServiceHooks } from './config/load-hooks';
 
+// ── Calling other services ──────────────────────────────────────────────────────
+/** Generated clients (`pym gen`, one per entry of the config's `clients`) are built on pymClient; failures throw RemoteErrors. */
+export { pymClient, type ClientOf, type ClientMethod, type ClientArgs, type ClientOperationTypes } from './clients/define-client';
+export type { CallOptions } from './clients/call-operation';
+export type { ClientReply } from './clients/read-reply';
+export { ClientInputError } from './clients/build-request';
+export { RemoteError, UpstreamError, UpstreamBadResponse, UpstreamUnavailable, UpstreamTimeout, type RemoteReply } from './clients/remote-error';
+/** node:diagnostics_channel names of client attempts and calls (for metrics), and what they publish. */
+export { CLIENT_ATTEMPT_CHANNEL, CLIENT_CALL_CHANNEL, type ClientAttemptEvent, type ClientCallEvent } from './clients/client-events';
+
 // ── Logging ───────────────────────────────────────────────────────────────────
 export { getLogger, createLogger, type Logger, type LoggerOptions } from './logging/logger';
 

@@ -2,6 +2,7 @@
 import { asyncTask, getLogger } from '@pym/framework';
 import type { Loan } from '../../apis/lending.models';
 import { Notification } from '../../apis/members.models';
+import { audit } from '../../clients/audit.client';
 import { loanDueMessage } from '../notifications/messages';
 import { notificationOrigin } from '../notifications/notification-origin';
 import { stores } from '../store';
@@ -20,7 +21,11 @@ export class Reminders {
   /**
    * Write a `loan-due` reminder for the borrower of `loan`, LOAN_REMINDER_DELAY_MS after the call.
    * The worker gets `loan` back as a `Loan` instance (its dates as Dates) and runs as the borrower.
-   * Safe to run twice: the notification id is `loan-due:<loanId>`, and the store keeps the first.
+   * Then records `loan.reminded` in the audit trail, as the borrower, with the loan request's id and trace: the
+   * worker's client sends a refreshed token when the borrower's has expired meanwhile. An audit service that cannot
+   * take it fails the task, which is retried.
+   * Safe to run twice: the notification id is `loan-due:<loanId>`, and the store keeps the first; the audit call's
+   * idempotency key is the task's id, so a retried task records one event.
    *
    * @param title - the book's title: the worker's own catalogue may not have the book (it lives in the server).
    */
@@ -36,5 +41,6 @@ export class Reminders {
     });
     const added = await stores.notifications.add(loan.memberId, notification);
     getLogger().info({ memberId: loan.memberId, loanId: loan.id, notificationId: notification.id, added }, 'loan reminder written');
+    await audit.recordEvent({ body: { action: 'loan.reminded', subject: `loan:${loan.id}` } }, { idempotencyKey: true });
   }
 }

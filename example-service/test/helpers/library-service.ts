@@ -1,5 +1,6 @@
 // Acceptance-test helper: start the library with the real `pym` CLI, mint tokens with `pym token`, call it over HTTP.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { REPO_ROOT, runPym, startPym, type PymProcess } from '../../../framework/test/helpers/spawn-pym';
 
@@ -78,13 +79,25 @@ async function deleteRedisKeys(prefix: string): Promise<void> {
 }
 
 /**
- * Start the example service from the repo root (its service root), as `pym start` would for a user, with
- * PYM_ENV=test: pym-config.test.yaml then takes the Redis key prefix from LIBRARY_REDIS_PREFIX, unique per call.
- * Resolves once the server listens and its worker process is ready.
+ * The audit service's URL for a library whose test does not start it: nothing listens on port 9 (discard) here,
+ * so its calls fail at once with UPSTREAM_UNAVAILABLE (the loan reminders' audit record is retried, then dropped).
  */
-export async function startLibrary(): Promise<LibraryService> {
+export const NO_AUDIT_URL = 'http://127.0.0.1:9';
+
+/** Options of `startLibrary`. */
+export interface StartLibraryOptions {
+  /** Where the library's client finds the audit service (see `startAudit`). @defaultValue NO_AUDIT_URL */
+  auditUrl?: string;
+}
+
+/**
+ * Start the example service from the repo root (its service root), as `pym start` would for a user, with
+ * PYM_ENV=test: pym-config.test.yaml then takes the Redis key prefix from LIBRARY_REDIS_PREFIX, unique per call,
+ * and the audit service's URL from LIBRARY_AUDIT_URL. Resolves once the server listens and its worker process is ready.
+ */
+export async function startLibrary(options: StartLibraryOptions = {}): Promise<LibraryService> {
   const redisPrefix = `library-test-${randomUUID()}`;
-  const pym = await startPym({ cwd: REPO_ROOT, env: { LIBRARY_REDIS_PREFIX: redisPrefix } });
+  const pym = await startPym({ cwd: REPO_ROOT, env: { LIBRARY_REDIS_PREFIX: redisPrefix, LIBRARY_AUDIT_URL: options.auditUrl ?? NO_AUDIT_URL } });
   const stop = async () => {
     await pym.stop();
     await deleteRedisKeys(redisPrefix);
@@ -160,4 +173,12 @@ export async function tokenFor(user: string, claims?: Record<string, unknown>): 
 /** Run any `pym` command at the repo root (the example's service root), e.g. `runLibraryPym(['gen', '--check'])`. */
 export function runLibraryPym(args: string[]): ReturnType<typeof runPym> {
   return runPym(args, { cwd: REPO_ROOT });
+}
+
+/** The audit service's folder (its own pym-config.yaml, apis/ and src/). */
+export const AUDIT_ROOT = path.join(REPO_ROOT, 'audit-service');
+
+/** Start the audit service (audit-service/) as its own process: `pym start --config audit-service/pym-config.yaml`, PYM_ENV=test. */
+export function startAudit(): Promise<PymProcess> {
+  return startPym({ cwd: REPO_ROOT, args: ['--config', path.join(AUDIT_ROOT, 'pym-config.yaml'), '--port', '0'] });
 }

@@ -1,6 +1,7 @@
 // The schema of pym-config.yaml: every key, its type and its default, in one place.
 import { z } from 'zod';
 import { hashTagOf, parseRedisUrl, RedisUrlError } from './redis-url';
+import { clientsSectionSchema } from '../clients/client-options';
 
 const positiveInt = z.number().int().positive();
 
@@ -249,6 +250,10 @@ export const configFileSchema = z.strictObject({
       z.strictObject({ task: z.string().min(1), cron: z.string().min(1).optional(), every: positiveInt.optional(), tz: z.string().min(1).optional() }),
     )
     .default({}),
+  /** The services this one calls, by client name: spec, base_url, identity forwarding, timeouts, retries. @defaultValue `{}` */
+  clients: clientsSectionSchema,
+  /** Folder of the generated clients (`<name>.client.ts`) and downloaded specs, relative to the config file. @defaultValue `clients` */
+  clients_dir: z.string().min(1).default('clients'),
 });
 
 /** The config file's keys, defaults applied. */
@@ -280,6 +285,8 @@ export interface PymConfig extends ConfigFile {
   readonly srcDir: string;
   /** The `docs` section, `enabled` resolved from the environment when the file leaves it out. */
   readonly docs: DocsConfig;
+  /** Absolute path of `clients_dir`. */
+  readonly clientsDir: string;
   /** Values that came from `env_secrets`: redacted from logs and masked by `pym config`. */
   readonly secretValues: readonly string[];
 }

@@ -107,6 +107,7 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
     apisDir: path.resolve(root, data.apis),
     srcDir: path.resolve(root, data.src),
     docs: resolveDocs(data.docs, env),
+    clientsDir: path.resolve(root, data.clients_dir),
     secretValues,
   };
   return deepFreeze(config);

@@ -4,6 +4,8 @@ import bytes from 'bytes';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createTokenVerifier } from '../auth/verify-token';
+import { loadClientSpecs } from '../clients/client-specs';
+import { installClients } from '../clients/load-clients';
 import { jwtSettingsFrom } from '../auth/jwt-settings';
 import type { PymConfig } from '../config/config-schema';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
@@ -75,7 +77,7 @@ export interface PymApp {
   scope: AppScope;
   /** Run `fn` as code of this app outside any request: `getConfig()`, `getLogger()` and task calls are this app's. */
   run<T>(fn: () => T): T;
-  /** Release what the app holds besides its server (the task queue connection). */
+  /** Release what the app holds besides its server (the task queue connection, the clients' connections). */
   close(): Promise<void>;
   /** What `GET /ready` answers; `readiness.drain()` on SIGTERM turns it 503 while requests are still served. */
   readiness: Readiness;
@@ -140,10 +142,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   for (const operation of operations) {
     if (operation.api === builtins.api) handlers.set(operation, builtins.handlers[operation.operationId]!);
   }
+  const clientSpecs = await loadClientSpecs(config, apis);
   const hooks = scope.run(() => {
-    registerApiModels(apis, config.srcDir);
+    registerApiModels(apis, config.srcDir, clientSpecs.map((spec) => spec.api));
     return { ...loadServiceHooks(config), ...definedHooks(options) };
   });
+  const clients = installClients(config, clientSpecs);
   usesTasks ||= listTasks().length > 0;
   const queues = queueNames(config);
   if (metrics && usesTasks) registerQueueDepth(metrics.registry, { queues, queue: (name) => backend()?.queue(name), logger });
@@ -179,7 +183,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
-  return { app, config, logger, apis, operations, scope, run: scope.run, close: scope.closeTaskBackend, readiness, metrics };
+  const close = async () => {
+    await scope.closeTaskBackend();
+    await clients.close();
+  };
+  return { app, config, logger, apis, operations, scope, run: scope.run, close, readiness, metrics };
 }
 
 /** The served specs and the docs page (`docs` config), checked against the operations whose URLs they would hide. */

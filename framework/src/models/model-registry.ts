@@ -30,19 +30,25 @@ interface Definition {
  * (naming both files and showing the differences; the same schema twice is one shared class), an
  * unresolvable `x-parent`, an `allOf` cycle, a property named like a Model method.
  *
+ * The specs of the services this one calls (`clients`) share the same classes: a client's schema equal to one of
+ * the service's own (its `x-parent` aside, which clients do not have) is that class; one defined differently is a
+ * conflict too. They are not listed in `models[api]`, whose names are the service's own APIs.
+ *
  * @param srcDir the service's source folder, from which `x-parent` modules are resolved.
+ * @param clients the specs of the service's clients (see `loadClientSpecs`).
  */
-export function registerApiModels(apis: readonly LoadedApi[], srcDir: string): void {
+export function registerApiModels(apis: readonly LoadedApi[], srcDir: string, clients: readonly LoadedApi[] = []): void {
   const problems: string[] = [];
   const definitions = new Map<string, Definition>();
   const apiNames = new Map<string, string[]>();
-  for (const api of apis) {
+  for (const api of [...apis, ...clients]) {
+    const isClient = !apis.includes(api);
     const names: string[] = [];
     for (const [name, schema] of namedSchemas(api.document)) {
       const canonical = canonicalSchema(schema);
       const known = definitions.get(name);
-      if (known && known.canonical !== canonical) {
-        problems.push(conflict(name, known, schema, api.file));
+      if (known && (isClient ? canonicalSchema(withoutParent(known.schema)) : known.canonical) !== canonical) {
+        problems.push(conflict(name, known, schema, api.file, isClient ? api.name : undefined));
         continue;
       }
       const source = { api: api.name, file: api.file };
@@ -50,7 +56,7 @@ export function registerApiModels(apis: readonly LoadedApi[], srcDir: string): v
       else definitions.set(name, { name, schema, document: api.document, canonical, kind: kindOf(api.document, schema, name, api.file, problems), sources: [source] });
       if (definitions.get(name)!.kind === 'object') names.push(name);
     }
-    apiNames.set(api.name, names);
+    if (!isClient) apiNames.set(api.name, names);
   }
 
   const entries = new Map<string, ModelEntry>();
@@ -95,8 +101,15 @@ function kindOf(document: SpecDocument, schema: Schema, name: string, file: stri
   }
 }
 
-function conflict(name: string, known: Definition, schema: Schema, file: string): string {
+function conflict(name: string, known: Definition, schema: Schema, file: string, client?: string): string {
   const first = known.sources[0].file;
-  const lines = schemaDifferences(known.schema, schema).map((line) => `  ${line}`);
-  return [`${name} is defined differently in ${first} and ${file} (${path.basename(first)} vs ${path.basename(file)}):`, ...lines].join('\n');
+  const lines = schemaDifferences(client ? withoutParent(known.schema) : known.schema, schema).map((line) => `  ${line}`);
+  const fix = client ? ` (the spec of client ${client}: both must describe the same ${name}, or rename one)` : '';
+  return [`${name} is defined differently in ${first} and ${file}${fix} (${path.basename(first)} vs ${path.basename(file)}):`, ...lines].join('\n');
+}
+
+/** A schema without its `x-parent` (which the specs of clients never have). */
+function withoutParent(schema: Schema): Schema {
+  const { 'x-parent': _parent, ...rest } = schema;
+  return rest;
 }

@@ -2,6 +2,8 @@
 import { Job, Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { loadClientSpecs } from '../clients/client-specs';
+import { installClients } from '../clients/load-clients';
 import type { PymConfig } from '../config/config-schema';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
 import { loadServiceHooks, type ServiceHooks } from '../config/load-hooks';
@@ -66,8 +68,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   // The worker's own app: its tasks (and the tasks they enqueue) see this config, logger and queue connection.
   const scope = createAppScope(config, logger, () => createBullmqBackend(config, logger, telemetry));
   const apis = await loadApis(config.apisDir);
+  const clientSpecs = await loadClientSpecs(config, apis);
   const hooks = scope.run(() => {
-    registerApiModels(apis, config.srcDir);
+    registerApiModels(apis, config.srcDir, clientSpecs.map((spec) => spec.api));
     resolveHandlers(listOperations(apis), config.srcDir);
     loadTaskModules(config);
     // Every startup error before the first job is taken: a worker that died after taking some would leave them
@@ -75,6 +78,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     resolveSchedules(config);
     return { ...loadServiceHooks(config), ...options };
   });
+  const clients = installClients(config, clientSpecs);
   const cancels = listenForCancels(config.async.redis_url, config.async.prefix, logger);
 
   const names = queueNames(config);
@@ -102,6 +106,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     for (const connection of connections) connection.disconnect();
     await scope.closeTaskBackend();
     await cancels.close();
+    await clients.close();
   };
   try {
     // Queue-wide limits first, so that no worker takes a job under a stale one.

@@ -36,11 +36,14 @@ export function taskRequestContext(captured: TaskContext, config: PymConfig, now
   if (!config.async.refresh_expired_tokens) {
     throw new TokenExpired("The caller's token expired before the task ran (async.refresh_expired_tokens is off)");
   }
-  const claims = context.claims ?? {};
+  return { ...context, ...refreshedIdentity(context.claims ?? {}, config) };
+}
+
+/**
+ * A fresh token with the subject and the service's claims of `claims`, living `async.refreshed_token_lifetime`
+ * seconds: what a task gets for its caller's expired token (also used by clients called from a long task).
+ */
+export function refreshedIdentity(claims: TokenClaims, config: PymConfig): { token: string; claims: TokenClaims } {
   const data = Object.fromEntries(Object.entries(claims).filter(([name]) => !REGISTERED_CLAIMS.has(name)));
-  const minted = mintToken(jwtSettingsFrom(config), String(claims.sub), {
-    expiresIn: config.async.refreshed_token_lifetime,
-    data,
-  });
-  return { ...context, token: minted.token, claims: minted.claims };
+  return mintToken(jwtSettingsFrom(config), String(claims.sub), { expiresIn: config.async.refreshed_token_lifetime, data });
 }

@@ -22,6 +22,10 @@ export interface TestAppOptions {
   config?: ConfigOverrides;
   /** The environment name. @defaultValue `test` */
   env?: string;
+  /** Another service's config file. @defaultValue the fixture service's pym-config.yaml */
+  configPath?: string;
+  /** Environment variables its env_secrets read. @defaultValue none */
+  environment?: NodeJS.ProcessEnv;
   reportError?: ErrorReporter;
   formatError?: ErrorFormatter;
 }
@@ -56,10 +60,10 @@ export interface TestApp {
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
-    configPath: path.join(FIXTURE_SERVICE_ROOT, 'pym-config.yaml'),
+    configPath: options.configPath ?? path.join(FIXTURE_SERVICE_ROOT, 'pym-config.yaml'),
     env: options.env ?? 'test',
     overrides: options.config,
-    environment: {},
+    environment: options.environment ?? {},
   });
   const lines: string[] = [];
   const waiters: { predicate: (record: Record<string, any>) => boolean; resolve: (record: Record<string, any>) => void }[] = [];
