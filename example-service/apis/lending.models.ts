@@ -54,6 +54,8 @@ export interface ApiErrorFields {
     path: string;
     message: string;
   }>;
+  /** How many problems there were, when `errors` lists only the first 20. */
+  errors_count?: number;
 }
 
 /** An instance of the ApiError model: its fields (nested models as instances) and the Model methods. */

@@ -17,7 +17,7 @@ export { ConfigError, type ConfigProblem } from './config/config-error';
 export type { PymConfig } from './config/config-schema';
 
 // ── Errors ────────────────────────────────────────────────────────────────────
-export { PymError, isPymError, type ErrorDetail, type PymErrorOptions } from './errors/pym-error';
+export { PymError, isPymError, MAX_ERROR_DETAILS, type ErrorDetail, type PymErrorOptions } from './errors/pym-error';
 export { defineError, type DefinedErrorClass } from './errors/define-error';
 export { listErrorCodes, type ErrorCodeInfo } from './errors/error-registry';
 export * from './errors/builtin-errors';

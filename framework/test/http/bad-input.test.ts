@@ -44,9 +44,10 @@ const invalidBodies: BodyCase[] = [
   { name: 'a nested required property', body: { ...VALID_ITEM, address: { street: 'Main St' } }, paths: ['/body/address/zip'] },
   { name: 'an array item error', body: { ...VALID_ITEM, tags: ['ok', 42, 'fine'] }, paths: ['/body/tags/1'] },
   {
-    name: 'several errors at once (all reported)',
+    // Validation stops at the first problem: collecting them all let one request cost the server a second of CPU.
+    name: 'several errors at once (the first one is reported)',
     body: { name: 7, kind: 'car', email: 'nope' },
-    paths: ['/body/email', '/body/kind', '/body/name'],
+    paths: ['/body/name'],
   },
   { name: 'a JSON array instead of an object', body: [VALID_ITEM], paths: ['/body'] },
 ];
