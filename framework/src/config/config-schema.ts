@@ -98,7 +98,7 @@ export const configFileSchema = z.strictObject({
   jwt_audience: z.string().min(1).optional(),
   /** Lifetime in seconds of tokens made by generateToken. @defaultValue 86400 */
   jwt_token_timeout: positiveInt.default(86400),
-  /** Clock tolerance in seconds when checking `exp`. @defaultValue 300 */
+  /** Clock tolerance in seconds when checking `exp`, `nbf` and `iat`. @defaultValue 300 */
   jwt_leeway: z.number().int().min(0).default(300),
   /** Accepted JWT algorithms (HMAC only: the key is `jwt_secret`). @defaultValue `[HS256]` */
   jwt_algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512'])).min(1).default(['HS256']),
