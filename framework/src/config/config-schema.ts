@@ -80,6 +80,30 @@ export const asyncSectionSchema = z.strictObject({
   admin_claim: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
+const seconds = z.number().positive().max(86_400);
+
+/** The `server` section: how long the HTTP server waits for clients. */
+export const serverSectionSchema = z
+  .strictObject({
+    /** Seconds a client has to send the request line and headers (slow-header clients are cut). @defaultValue 10 */
+    headers_timeout: seconds.default(10),
+    /**
+     * Seconds a client has to send its whole request, body included: raise it with `body_limit` for slow uploads.
+     * @defaultValue 60
+     */
+    request_timeout: seconds.default(60),
+    /**
+     * Seconds an idle keep-alive connection is kept: above the idle timeout of the load balancer in front (60 s for
+     * AWS ALB and nginx), which must close first, or it may send a request on a connection the server is closing.
+     * @defaultValue 65
+     */
+    keep_alive_timeout: seconds.default(65),
+  })
+  .refine((server) => server.headers_timeout <= server.request_timeout, {
+    message: 'headers_timeout must not be longer than request_timeout (the headers are part of the request)',
+    path: ['headers_timeout'],
+  });
+
 /** The keys of pym-config.yaml after defaults are applied (before paths are resolved). */
 export const configFileSchema = z.strictObject({
   /** The service's name, shown by `/version` and in logs. */
@@ -122,6 +146,8 @@ export const configFileSchema = z.strictObject({
   debug: z.boolean().default(false),
   /** Log level. @defaultValue `info` */
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HTTP server timeouts (seconds): `headers_timeout` 10, `request_timeout` 60, `keep_alive_timeout` 65. */
+  server: serverSectionSchema.default(() => serverSectionSchema.parse({})),
   /** Seconds `pym start` waits for in-flight requests on SIGTERM before closing them. @defaultValue 10 */
   shutdown_timeout: z.number().positive().default(10),
   /** Module exporting the service's hooks (`formatError`, `reportError`), as `<module>#<export>` relative to `src`. */

@@ -27,10 +27,12 @@ import { authenticate } from './authenticate.middleware';
 import { builtinDocument, builtinHandlers } from './builtin-api';
 import { dispatch } from './dispatch.middleware';
 import { errorHandler } from './error-handler';
+import { listenWithPymServer } from './http-server';
 import type { RequestHandlerFunction } from './handler';
 import { matchOperation } from './match-operation.middleware';
 import { negotiate } from './negotiate.middleware';
 import { parseBody } from './parse-body.middleware';
+import { rejectMalformed } from './reject-malformed.middleware';
 import { requestContext } from './request-context.middleware';
 
 /** Options of `createApp`. */
@@ -121,6 +123,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.disable('x-powered-by');
   app.use(requestContext());
   app.use(accessLog(logger));
+  app.use(rejectMalformed());
   app.use(matchOperation(createRouteMatcher(operations)));
   app.use(cookieParser());
   app.use(authenticate(verify));
@@ -129,6 +132,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
+  // app.listen() (pym start, serve(), a service's own call) makes a server with the config's timeouts.
+  const { headers_timeout, request_timeout, keep_alive_timeout } = config.server;
+  listenWithPymServer(app, {
+    headersTimeoutMs: headers_timeout * 1000,
+    requestTimeoutMs: request_timeout * 1000,
+    keepAliveTimeoutMs: keep_alive_timeout * 1000,
+    bodyLimit,
+    logger,
+    formatError: hooks.formatError,
+  });
   return { app, config, logger, apis, operations, close: closeTaskBackend };
 }
 
