@@ -49,7 +49,7 @@ export { runTask } from './tasks/run-task';
 /** Release the task queue connection (scripts that enqueue, then exit). */
 export { closeTaskBackend as closeTasks } from './tasks/task-backend';
 export { startWorker, type StartWorkerOptions, type RunningWorker } from './tasks/start-worker';
-export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected, TaskTimedOut } from './tasks/task-errors';
+export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected, TaskTimedOut, TaskStalled } from './tasks/task-errors';
 /** Task resources: inside a task, report progress, a resource, a user-facing failure; honour cancels. */
 export { setProgress, progressItems, failOnError, setResourceUrl, getTaskSignal, TaskFailed } from './tasks/task-progress';
 export { TaskNotFound, TaskAlreadyFinished } from './tasks/task-resources';

@@ -16,7 +16,7 @@ import { initialProgress, runInJob, type JobContext, type TaskProgressState } fr
 import { JobCancellation } from './job-cancellation';
 import { isDeclaredScheduler } from './schedules';
 import type { CancelListener } from './task-cancel';
-import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskTimedOut } from './task-errors';
+import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskStalled, TaskTimedOut } from './task-errors';
 import { taskResultOf } from './task-result';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
@@ -58,7 +58,16 @@ function progressOf(job: RunnableJob): TaskProgressState {
 }
 
 /** Failures that running the task again cannot change. */
-const FINAL_CODES = new Set([TaskFailed.code, TaskArgumentInvalid.code, TaskResultInvalid.code]);
+const FINAL_CODES = new Set([TaskFailed.code, TaskArgumentInvalid.code, TaskResultInvalid.code, TaskStalled.code]);
+
+/**
+ * This attempt's number: every time a worker took the job counts, including the times its worker stopped before
+ * finishing it (a stall: BullMQ puts the job back without counting an attempt), so that a task whose worker keeps
+ * dying ends after its attempts, reported, instead of BullMQ failing it silently on its second stall.
+ */
+function attemptNumber(job: RunnableJob): number {
+  return Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
+}
 
 /**
  * An error that must not be retried: the envelope was refused, the task threw a 4xx PymError, failOnError gave
@@ -74,7 +83,8 @@ function isUnrecoverable(error: PymError, refused: boolean): boolean {
  * UnrecoverableError so that it fails the job at once. A failure is reported once: when it is final.
  */
 export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promise<unknown> {
-  const attempt = job.attemptsMade + 1;
+  const attempt = attemptNumber(job);
+  const attempts = job.opts.attempts ?? 1;
   const jobId = job.id ?? '';
   let userId: string | undefined;
   let requestId: string | undefined;
@@ -106,6 +116,11 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     const context = taskRequestContext(envelope.context, deps.config);
     const args = rebuildArgs(envelope.args, jobId);
     if (cancellation.aborted) throw cancellation.reason;
+    const stalls = attempt - job.attemptsMade - 1;
+    if (stalls > 0) deps.logger.warn({ task: { name: job.name, jobId, attempt, attempts, userId, requestId }, stalls }, `task ${job.name} taken over after its worker stopped`);
+    if (attempt > attempts) {
+      throw new TaskStalled(`Job ${jobId} (${job.name}): its worker stopped ${stalls} time(s) while running it; no attempt left of ${attempts}`);
+    }
     const running: JobContext = {
       jobId,
       state,
@@ -126,7 +141,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     }
     const error = normalizeError(thrown);
     const unrecoverable = isUnrecoverable(error, refused);
-    const final = unrecoverable || attempt >= (job.opts.attempts ?? 1);
+    const final = unrecoverable || attempt >= attempts;
     const errorId = randomUUID();
     const taskInfo = { name: job.name, jobId, attempt, userId, requestId };
     deps.logger[final ? 'error' : 'warn'](
@@ -144,15 +159,16 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
         deps.logger,
       );
     }
+    // Final: BullMQ must not retry, even when it counts fewer attempts than this one (it does not count stalls).
     if (!deps.config.async.encrypt) {
-      if (unrecoverable) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
+      if (final) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
       throw thrown instanceof Error ? thrown : error;
     }
     // BullMQ keeps the error's message and stack on the job (failedReason, stacktrace), readable in Redis: with
     // encrypted envelopes, only the code and error id, since a message may quote the task's arguments (the log line
     // above has it all, under the same error_id).
     const reason = `${error.code} (error_id ${errorId})`;
-    const kept = unrecoverable ? new UnrecoverableError(reason) : new Error(reason);
+    const kept = final ? new UnrecoverableError(reason) : new Error(reason);
     kept.stack = `${kept.name}: ${reason}`;
     throw kept;
   } finally {

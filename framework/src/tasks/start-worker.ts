@@ -64,7 +64,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   resolveHandlers(listOperations(apis), config.srcDir);
   loadTaskModules(config);
   // Every startup error before the first job is taken: a worker that died after taking some would leave them
-  // active until stalled-job recovery (and fail them for good once stalled twice, unreported).
+  // active until stalled-job recovery (each stall costs the task an attempt).
   resolveSchedules(config);
   const hooks = { ...loadServiceHooks(config), ...options };
   setTaskBackendFactory(() => createBullmqBackend(config, logger));
@@ -81,9 +81,14 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       concurrency: concurrencyOf(queue),
       lockDuration: config.async.lock_duration,
       stalledInterval: config.async.lock_duration,
+      // Stalls are counted by runTaskJob against the task's attempts (and reported when they exhaust them). BullMQ's
+      // own limit (1 by default) failed a job on its second stall without calling the processor: no log, no report.
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
       autorun: false, // started once the queue-wide limits and the schedules are in place
     });
     worker.on('error', (error) => logger.warn({ queue, err: { message: error.message } }, 'worker error'));
+    // Another worker's task whose lock expired (that worker died or was blocked): back to the queue, taken again.
+    worker.on('stalled', (jobId) => logger.warn({ queue, jobId }, 'task stalled: its worker stopped renewing its lock; it goes back to the queue'));
     return worker;
   });
   // BullMQ does not close a connection it was given: they are closed here, after their workers.
