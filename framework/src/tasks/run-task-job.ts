@@ -11,7 +11,9 @@ import { reportSafely, type ErrorReporter } from '../errors/report-error';
 import { registryModelCodec } from '../models/task-model-codec';
 import { deserializeArgs } from './deserialize-args';
 import { EnvelopeRejectedError, openEnvelope, type TaskEnvelope } from './envelope';
+import type { EnvelopeKeys } from './envelope-keys';
 import { envelopeKeysFor } from './envelope-keys-from-config';
+import { openProgress, sealProgress } from './progress-seal';
 import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
 import { JobCancellation } from './job-cancellation';
 import { isDeclaredScheduler } from './schedules';
@@ -51,10 +53,12 @@ export interface TaskRunnerDeps {
 /** The message of the UnrecoverableError that ends a cancelled job. */
 export const CANCELLED_REASON = 'TASK_CANCELLED';
 
-function progressOf(job: RunnableJob): TaskProgressState {
-  const stored = job.progress as Partial<TaskProgressState> | undefined;
-  if (typeof stored !== 'object' || stored === null) return initialProgress();
-  return { ...initialProgress(), ...stored, error: undefined };
+/** The progress a redelivered job had made (a fresh state when none, or when its seal does not match). */
+function progressOf(job: RunnableJob, keys: EnvelopeKeys, logger: Logger): TaskProgressState {
+  if (job.progress === undefined || job.progress === null || job.progress === 0) return initialProgress();
+  const opened = openProgress(keys, job.id ?? '', job.progress);
+  if (!opened) logger.warn({ jobId: job.id }, 'task progress not sealed by this service: ignored');
+  return { ...initialProgress(), ...opened, error: undefined };
 }
 
 /** Failures that running the task again cannot change. */
@@ -89,14 +93,16 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   let userId: string | undefined;
   let requestId: string | undefined;
   let refused = false;
-  const state = progressOf(job);
-  const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(progress).then(() => undefined) : undefined;
+  const keys = envelopeKeysFor(deps.config);
+  const state = progressOf(job, keys, deps.logger);
+  // Sealed: whoever can write to Redis cannot point a task's status at another site (resource_url → Location).
+  const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(sealProgress(keys, jobId, progress)).then(() => undefined) : undefined;
   const redelivered = job.attemptsMade > 0 || job.attemptsStarted !== 1;
   const cancellation = deps.cancels && jobId ? deps.cancels.track(jobId, { redelivered }) : new JobCancellation(() => undefined);
   try {
     let envelope;
     try {
-      envelope = openEnvelope(job.data, envelopeKeysFor(deps.config), { jobName: job.name, jobId });
+      envelope = openEnvelope(job.data, keys, { jobName: job.name, jobId });
     } catch (cause) {
       refused = true;
       const reason = cause instanceof EnvelopeRejectedError ? cause.reason : 'malformed';
