@@ -1,5 +1,5 @@
 // Calling an @asyncTask method: serialize the arguments, capture the context, seal, add the job (once per Idempotency-Key).
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { PymConfig } from '../config/config-schema';
 import { getConfig, hasConfig, setConfig } from '../config/config-store';
 import { loadConfig } from '../config/load-config';
@@ -9,12 +9,13 @@ import { getLogger } from '../logging/logger';
 import { registryModelCodec } from '../models/task-model-codec';
 import { createBullmqBackend } from './bullmq-backend';
 import { sealEnvelope, type TaskContext } from './envelope';
+import type { EnvelopeKeys } from './envelope-keys';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { whenReady } from './redis-connection';
 import { serializeArgs } from './serialize-args';
 import { getTaskBackend, type TaskBackend, type TaskJob } from './task-backend';
 import { TaskQueueUnavailable } from './task-errors';
-import { claimIdempotencyKey, taskKeys } from './task-owner-index';
+import { claimIdempotencyKey, readCancelMarker, taskKeys } from './task-owner-index';
 import type { TaskDefinition } from './task-options';
 import type { TaskRef } from './task-ref';
 import { withTimeout } from './with-timeout';
@@ -34,6 +35,18 @@ function captureContext(): TaskContext {
 }
 
 /**
+ * The task id of an Idempotency-Key: a UUID (version 8) from an HMAC of owner, task and key under the envelope's seal
+ * key, so that it can neither be guessed nor collide across owners, tasks or services.
+ */
+function idempotentTaskId(keys: EnvelopeKeys, owner: string, taskName: string, key: string): string {
+  const bytes = createHmac('sha256', keys.sealKey).update(`pym task idempotency v1\n${owner}\n${taskName}\n${key}`, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
  * Add `job` (the backend lists it under its owner too). With an Idempotency-Key from an authenticated request,
  * only the first call per (owner, task, key) adds a job: later ones resolve to its id.
  */
@@ -45,7 +58,11 @@ async function addOnce(backend: TaskBackend, job: TaskJob, config: PymConfig, id
   if (redis && job.index && idempotencyKey) {
     claimed = taskKeys.idempotency(config.async.prefix, job.index.owner, job.name, idempotencyKey);
     const existing = await claimIdempotencyKey(redis, claimed, job.id, job.index.ttlSeconds);
-    if (existing) return existing;
+    if (existing) return existing; // a task enqueued under that key by an earlier version (a random id)
+    // Our id: a first claim, or a retry (the id derives from the key). A task cancelled before it ran was removed:
+    // its id stays the answer. Otherwise add: BullMQ adds nothing when a job has the id (the first call's add
+    // landed), and adds it when not (that call died between its claim and its add, or its add failed).
+    if (await readCancelMarker(redis, config.async.prefix, job.id)) return job.id;
   }
   try {
     await backend.add(job);
@@ -68,10 +85,16 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   // The owner index orders by this: sub-millisecond and increasing within the process, so that tasks started
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
-  const id: string = randomUUID();
-  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: captureContext() };
+  const context = captureContext();
+  const sub = context.claims?.sub;
+  const idempotencyKey = currentContext()?.idempotencyKey;
+  // With an Idempotency-Key the id is derived from it: adding the job is then idempotent in itself (BullMQ adds no
+  // job under an id it holds), so a server killed between claiming the key and adding the job leaves nothing a
+  // retry cannot complete, and an add that lands late cannot make a second task.
+  const id: string =
+    idempotencyKey && typeof sub === 'string' && sub.length > 0 ? idempotentTaskId(envelopeKeysFor(config), sub, task.name, idempotencyKey) : randomUUID();
+  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context };
   const delay = task.options.delay ?? 0;
-  const sub = envelope.context.claims?.sub;
   const job: TaskJob = {
     id,
     name: task.name,
@@ -88,7 +111,7 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   try {
     const existing = await withTimeout(
       // Outside createApp/startWorker (a script), the BullMQ backend of the loaded config.
-      addOnce(getTaskBackend(() => createBullmqBackend(config, logger)), job, config, currentContext()?.idempotencyKey),
+      addOnce(getTaskBackend(() => createBullmqBackend(config, logger)), job, config, idempotencyKey),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );
