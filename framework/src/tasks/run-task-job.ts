@@ -61,6 +61,14 @@ function progressOf(job: RunnableJob, keys: EnvelopeKeys, logger: Logger): TaskP
   return { ...initialProgress(), ...opened, error: undefined };
 }
 
+function keysOf(config: PymConfig): EnvelopeKeys | undefined {
+  try {
+    return envelopeKeysFor(config);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Failures that running the task again cannot change. */
 const FINAL_CODES = new Set([TaskFailed.code, TaskArgumentInvalid.code, TaskResultInvalid.code, TaskStalled.code]);
 
@@ -93,16 +101,17 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   let userId: string | undefined;
   let requestId: string | undefined;
   let refused = false;
-  const keys = envelopeKeysFor(deps.config);
-  const state = progressOf(job, keys, deps.logger);
+  // Without a secret the keys cannot be derived: the envelope is refused below, reported, with nothing to store.
+  const keys = keysOf(deps.config);
+  const state = keys ? progressOf(job, keys, deps.logger) : initialProgress();
   // Sealed: whoever can write to Redis cannot point a task's status at another site (resource_url → Location).
-  const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(sealProgress(keys, jobId, progress)).then(() => undefined) : undefined;
+  const save = job.updateProgress && keys ? (progress: TaskProgressState) => job.updateProgress!(sealProgress(keys, jobId, progress)).then(() => undefined) : undefined;
   const redelivered = job.attemptsMade > 0 || job.attemptsStarted !== 1;
   const cancellation = deps.cancels && jobId ? deps.cancels.track(jobId, { redelivered }) : new JobCancellation(() => undefined);
   try {
     let envelope;
     try {
-      envelope = openEnvelope(job.data, keys, { jobName: job.name, jobId });
+      envelope = openEnvelope(job.data, envelopeKeysFor(deps.config), { jobName: job.name, jobId });
     } catch (cause) {
       refused = true;
       const reason = cause instanceof EnvelopeRejectedError ? cause.reason : 'malformed';
