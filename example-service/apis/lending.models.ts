@@ -48,11 +48,13 @@ export interface PymErrorBodyFields {
   error_id?: string;
   /** A message fit to show the end user, when the error has one. */
   user_message?: string;
-  /** Per-field problems of an invalid request. */
+  /** Per-field problems of an invalid request (the first 20; `errors_count` says how many there were). */
   errors?: Array<{
     path: string;
     message: string;
   }>;
+  /** How many problems there were, when `errors` lists only the first 20. */
+  errors_count?: number;
   /** With `debug: true` only (PYM_ENV dev or test): the internal message and stack. */
   debug?: {
     message: string;

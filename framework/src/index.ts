@@ -22,7 +22,7 @@ export { ConfigError, type ConfigProblem } from './config/config-error';
 export type { PymConfig } from './config/config-schema';
 
 // ── Errors ────────────────────────────────────────────────────────────────────
-export { PymError, isPymError, type ErrorDetail, type PymErrorOptions } from './errors/pym-error';
+export { PymError, isPymError, MAX_ERROR_DETAILS, type ErrorDetail, type PymErrorOptions } from './errors/pym-error';
 export { defineError, type DefinedErrorClass } from './errors/define-error';
 export { listErrorCodes, type ErrorCodeInfo } from './errors/error-registry';
 export * from './errors/builtin-errors';
@@ -54,7 +54,7 @@ export { runTask } from './tasks/run-task';
 /** Release the task queue connection (scripts that enqueue, then exit). */
 export { closeTasks } from './tasks/task-backend';
 export { startWorker, type StartWorkerOptions, type RunningWorker } from './tasks/start-worker';
-export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected, TaskTimedOut } from './tasks/task-errors';
+export { TaskArgumentInvalid, TaskQueueUnavailable, TaskEnvelopeRejected, TaskTimedOut, TaskStalled } from './tasks/task-errors';
 /** Task resources: inside a task, report progress, a resource, a user-facing failure; honour cancels. */
 export { setProgress, progressItems, failOnError, setResourceUrl, getTaskSignal, TaskFailed } from './tasks/task-progress';
 export { TaskNotFound, TaskAlreadyFinished } from './tasks/task-resources';

@@ -14,7 +14,7 @@ export interface JwtSettings {
   audience?: string;
   /** Accepted algorithms; the first one signs (`jwt_algorithms`). @defaultValue `['HS256']` */
   algorithms: JwtAlgorithm[];
-  /** Clock tolerance in seconds for `exp` and `nbf` (`jwt_leeway`). @defaultValue 300 */
+  /** Clock tolerance in seconds for `exp`, `nbf` and `iat` (`jwt_leeway`). @defaultValue 300 */
   leewaySeconds: number;
   /** Lifetime in seconds of minted tokens (`jwt_token_timeout`). @defaultValue 86400 */
   tokenTimeoutSeconds: number;

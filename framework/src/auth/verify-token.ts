@@ -12,8 +12,9 @@ export type TokenVerifier = (token: string) => TokenClaims;
 
 /**
  * Build a verifier for `settings`. The key is built once here, not per token; algorithms are
- * pinned; `iss` and `aud` are required when configured; `exp` and `nbf` allow `leewaySeconds`.
- * A token must carry a non-empty string `sub`. Error messages never contain the token.
+ * pinned; `iss` and `aud` are required when configured; `exp`, `nbf` and `iat` allow `leewaySeconds`.
+ * A token must carry a non-empty string `sub` and an `exp`, and no `crit` header. Error messages never contain the
+ * token.
  *
  * @throws TypeError at once when the settings are unusable (empty secret, no or non-HMAC algorithm).
  * @example
@@ -24,7 +25,8 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
   checkSettings(settings);
   const key = secretKeyFor(settings.secret);
   const algorithms: JwtAlgorithm[] = [...settings.algorithms];
-  const options: jwt.VerifyOptions = {
+  const options: jwt.VerifyOptions & { complete: true } = {
+    complete: true,
     algorithms,
     clockTolerance: settings.leewaySeconds,
     ...(settings.issuer !== undefined && { issuer: settings.issuer }),
@@ -32,28 +34,47 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
   };
 
   return function verifyToken(token: string): TokenClaims {
-    let payload: unknown;
+    let verified: jwt.Jwt;
     try {
-      payload = jwt.verify(token, key, options);
+      verified = jwt.verify(token, key, options);
     } catch (error) {
       // jsonwebtoken (algorithms pinned) has refused it; the shape check names the precise reason, and
       // runs only on this path so that a valid token's header is decoded once.
       checkShape(token, algorithms);
       throw toClientError(error);
     }
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      throw new TokenInvalid('The token payload is not a JSON object');
-    }
-    const claims = { ...(payload as TokenClaims) };
-    if (typeof claims.sub !== 'string' || claims.sub === '') {
-      throw new TokenInvalid('The token has no subject');
-    }
-    // jsonwebtoken accepts a token without exp forever: one that leaked could never be outlived.
-    if (typeof claims.exp !== 'number') {
-      throw new TokenInvalid('The token has no expiry (exp)');
-    }
-    return claims;
+    return checkVerified(verified, settings.leewaySeconds);
   };
+}
+
+/**
+ * What jsonwebtoken leaves unchecked in a token whose signature, algorithm, `exp`, `nbf`, `iss` and `aud` it has
+ * verified: a `crit` header, the payload's type, `sub`, the presence of `exp`, and `iat`. Returns the claims.
+ */
+export function checkVerified(verified: jwt.Jwt, leewaySeconds: number, now = Date.now()): TokenClaims {
+  // RFC 7515 §4.1.11: a recipient must reject a token whose `crit` lists an extension it does not understand; pym
+  // understands none, so any `crit` is refused.
+  if (Object.hasOwn(verified.header, 'crit')) {
+    throw new TokenInvalid('The token has a critical header extension (crit) this service does not understand');
+  }
+  const payload: unknown = verified.payload;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new TokenInvalid('The token payload is not a JSON object');
+  }
+  const claims = { ...(payload as TokenClaims) };
+  if (typeof claims.sub !== 'string' || claims.sub === '') {
+    throw new TokenInvalid('The token has no subject');
+  }
+  // jsonwebtoken accepts a token without exp forever: one that leaked could never be outlived.
+  if (typeof claims.exp !== 'number') {
+    throw new TokenInvalid('The token has no expiry (exp)');
+  }
+  // jsonwebtoken reads iat only with maxAge: a string, or a token "issued" next year, passed.
+  if (claims.iat !== undefined) {
+    if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) throw new TokenInvalid("The token's iat claim is not a number");
+    if (claims.iat > now / 1000 + leewaySeconds) throw new TokenInvalid('The token was issued in the future (iat)');
+  }
+  return claims;
 }
 
 function checkSettings(settings: JwtSettings): void {

@@ -178,6 +178,30 @@ export const docsSectionSchema = z.strictObject({
   specs: z.boolean().default(true),
 });
 
+const seconds = z.number().positive().max(86_400);
+
+/** The `server` section: how long the HTTP server waits for clients. */
+export const serverSectionSchema = z
+  .strictObject({
+    /** Seconds a client has to send the request line and headers (slow-header clients are cut). @defaultValue 10 */
+    headers_timeout: seconds.default(10),
+    /**
+     * Seconds a client has to send its whole request, body included: raise it with `body_limit` for slow uploads.
+     * @defaultValue 60
+     */
+    request_timeout: seconds.default(60),
+    /**
+     * Seconds an idle keep-alive connection is kept: above the idle timeout of the load balancer in front (60 s for
+     * AWS ALB and nginx), which must close first, or it may send a request on a connection the server is closing.
+     * @defaultValue 65
+     */
+    keep_alive_timeout: seconds.default(65),
+  })
+  .refine((server) => server.headers_timeout <= server.request_timeout, {
+    message: 'headers_timeout must not be longer than request_timeout (the headers are part of the request)',
+    path: ['headers_timeout'],
+  });
+
 /** The keys of pym-config.yaml after defaults are applied (before paths are resolved). */
 export const configFileSchema = z.strictObject({
   /** The service's name, shown by `/version` and in logs. */
@@ -196,7 +220,7 @@ export const configFileSchema = z.strictObject({
   jwt_audience: z.string().min(1).optional(),
   /** Lifetime in seconds of tokens made by generateToken. @defaultValue 86400 */
   jwt_token_timeout: positiveInt.default(86400),
-  /** Clock tolerance in seconds when checking `exp`. @defaultValue 300 */
+  /** Clock tolerance in seconds when checking `exp`, `nbf` and `iat`. @defaultValue 300 */
   jwt_leeway: z.number().int().min(0).default(300),
   /** Accepted JWT algorithms (HMAC only: the key is `jwt_secret`). @defaultValue `[HS256]` */
   jwt_algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512'])).min(1).default(['HS256']),
@@ -220,6 +244,8 @@ export const configFileSchema = z.strictObject({
   debug: z.boolean().default(false),
   /** Log level. @defaultValue `info` */
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HTTP server timeouts (seconds): `headers_timeout` 10, `request_timeout` 60, `keep_alive_timeout` 65. */
+  server: serverSectionSchema.default(() => serverSectionSchema.parse({})),
   /** Seconds `pym start` waits for in-flight requests on SIGTERM before closing them. @defaultValue 10 */
   shutdown_timeout: z.number().positive().default(10),
   /**

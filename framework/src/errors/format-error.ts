@@ -8,7 +8,10 @@ export interface ErrorBody {
   error_description: string;
   error_id?: string;
   user_message?: string;
+  /** Per-field problems: the first 20 at most. */
   errors?: ErrorDetail[];
+  /** How many problems were found, when `errors` holds only the first 20 of them. */
+  errors_count?: number;
   /** Debug mode only: the internal message and stack of the cause. */
   debug?: { message: string; stack?: string };
 }
@@ -42,7 +45,10 @@ export const formatError: ErrorFormatter = (err, { errorId, debug }) => {
   if (errorId) body.error_id = errorId;
   if (err.userMessage) body.user_message = err.userMessage;
   // Per-field problems of a 5xx describe the server's internals (a reply, a task argument): debug only.
-  if (err.errors && err.errors.length > 0 && (err.expose || debug)) body.errors = err.errors;
+  if (err.errors && err.errors.length > 0 && (err.expose || debug)) {
+    body.errors = err.errors;
+    if (err.errorsCount !== undefined && err.errorsCount > err.errors.length) body.errors_count = err.errorsCount;
+  }
   if (debug) {
     const cause = rootCause(err);
     body.debug = { message: cause.message, stack: cause.stack };

@@ -7,13 +7,19 @@ export interface ErrorDetail {
   message: string;
 }
 
+/**
+ * The most `errors[]` entries an error keeps: one request must not cost its reply (and the server) in proportion to
+ * how many places it breaks. `errorsCount` keeps how many problems there were.
+ */
+export const MAX_ERROR_DETAILS = 20;
+
 /** Options accepted by every PymError constructor. */
 export interface PymErrorOptions {
   /** The error this one wraps; logged, never sent to the client. */
   cause?: unknown;
   /** A message meant for the end user, returned as `user_message`. */
   userMessage?: string;
-  /** Per-field problems, returned as `errors[]`. */
+  /** Per-field problems, returned as `errors[]` (the first {@link MAX_ERROR_DETAILS}). */
   errors?: ErrorDetail[];
   /** Extra response headers, e.g. `Allow` or `WWW-Authenticate`. */
   headers?: Record<string, string>;
@@ -30,7 +36,10 @@ export class PymError extends Error {
   readonly code: string;
   readonly status: number;
   readonly userMessage?: string;
+  /** The first {@link MAX_ERROR_DETAILS} problems given. */
   readonly errors?: ErrorDetail[];
+  /** How many problems were given (more than `errors.length` when the list was cut). */
+  readonly errorsCount?: number;
   readonly headers?: Record<string, string>;
 
   constructor(code: string, status: number, message: string, options: PymErrorOptions = {}) {
@@ -39,7 +48,10 @@ export class PymError extends Error {
     this.code = code;
     this.status = status;
     this.userMessage = options.userMessage;
-    this.errors = options.errors;
+    if (options.errors) {
+      this.errors = options.errors.length > MAX_ERROR_DETAILS ? options.errors.slice(0, MAX_ERROR_DETAILS) : options.errors;
+      this.errorsCount = options.errors.length;
+    }
     this.headers = options.headers;
   }
 

@@ -102,7 +102,9 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
     ignoreUndocumented: true,
     validateSecurity: false,
     // coerceTypes applies to the body only (parameters are always coerced): a JSON body must have the right types.
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
+    // allErrors off: Ajv stops at the first problem of the parameters and of the body (fastify's default too). With it
+    // on, a 1 MB body of ~90k unknown keys cost ~0.5–1.3 s of CPU and a 6.6 MB reply, any caller, no token needed.
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: false },
     validateResponses: options.validateResponses ? { allErrors: true } : false,
     validateFormats: true,
     // Without limits, multer keeps any multipart body in memory whatever its size: body_limit bounds each file and

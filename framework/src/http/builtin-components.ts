@@ -21,13 +21,14 @@ const errorBodySchema = {
     user_message: { type: 'string', description: 'A message fit to show the end user, when the error has one.' },
     errors: {
       type: 'array',
-      description: 'Per-field problems of an invalid request.',
+      description: 'Per-field problems of an invalid request (the first 20; `errors_count` says how many there were).',
       items: {
         type: 'object',
         required: ['path', 'message'],
         properties: { path: { type: 'string', example: '/body/email' }, message: { type: 'string' } },
       },
     },
+    errors_count: { type: 'integer', minimum: 21, description: 'How many problems there were, when `errors` lists only the first 20.' },
     debug: {
       type: 'object',
       description: 'With `debug: true` only (PYM_ENV dev or test): the internal message and stack.',

@@ -40,12 +40,14 @@ import { builtinDocument, builtinHandlers } from './builtin-api';
 import { crossOrigin } from './cors.middleware';
 import { dispatch } from './dispatch.middleware';
 import { errorHandler } from './error-handler';
+import { listenWithPymServer } from './http-server';
 import type { RequestHandlerFunction } from './handler';
 import { matchOperation } from './match-operation.middleware';
 import { negotiate } from './negotiate.middleware';
 import { parseBody } from './parse-body.middleware';
 import { queueDashboard } from './queue-dashboard';
 import { Readiness } from './readiness';
+import { rejectMalformed } from './reject-malformed.middleware';
 import { requestContext } from './request-context.middleware';
 
 /** Options of `createApp`. */
@@ -169,6 +171,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   if (tracer) app.use(traceRequest(tracer));
   if (metrics) app.use(httpMetrics(metrics));
   app.use(accessLog(logger));
+  app.use(rejectMalformed());
   if (metrics && config.metrics.port === undefined) app.use(metricsRoute(config.metrics.path, () => metrics.render()));
   if (cors) app.use(cors); // before JWT: a preflight carries no token
   if (docs) app.use(docs);
@@ -183,6 +186,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   app.use(validators);
   app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
+  // app.listen() (pym start, serve(), a service's own call) makes a server with the config's timeouts.
+  const { headers_timeout, request_timeout, keep_alive_timeout } = config.server;
+  listenWithPymServer(app, {
+    headersTimeoutMs: headers_timeout * 1000,
+    requestTimeoutMs: request_timeout * 1000,
+    keepAliveTimeoutMs: keep_alive_timeout * 1000,
+    bodyLimit,
+    logger,
+    formatError: hooks.formatError,
+  });
   const close = async () => {
     await scope.closeTaskBackend();
     await clients.close();

@@ -41,6 +41,12 @@ function requestInfo(req: Request) {
   };
 }
 
+/** True when the request declares a body that has not fully arrived yet. */
+function hasPendingBody(req: Request): boolean {
+  if (req.complete) return false;
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 /** The last middleware of every pym app. */
 export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
   const format = options.formatError ?? defaultFormatError;
@@ -78,6 +84,9 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
         options.logger.warn({ errorId, code: error.code, header: name, err: { message: (headerFailure as Error).message } }, 'error header not sent: invalid');
       }
     }
+    // A body still on its way (a 413, or any error before it was read): close the connection after the reply rather
+    // than let Node read, and throw away, whatever the client goes on sending.
+    if (hasPendingBody(req)) res.setHeader('Connection', 'close');
     if (error.status === 401) {
       const missing = error.code === 'AUTHORIZATION_HEADER_MISSING';
       res.setHeader('WWW-Authenticate', missing ? 'Bearer' : 'Bearer error="invalid_token"');

@@ -1,5 +1,5 @@
 // Middleware: read JSON, form and text bodies (bounded by body_limit) only for operations that declare a request body.
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler } from 'express';
 import { InvalidParameter, PayloadTooLarge } from '../errors/builtin-errors';
 import { requestBodyOf } from '../models/operation-schemas';
 import type { BoundOperation } from '../openapi/types';
@@ -30,8 +30,9 @@ function hasNoBody(req: Request): boolean {
 }
 
 /**
- * Parses `application/json` (and `+json`), urlencoded and `text/*` bodies of operations with a requestBody
- * (multipart ones are read by the validator).
+ * Refuses a declared Content-Length over the limit (413), then parses `application/json` (and `+json`), urlencoded
+ * and `text/*` bodies of operations with a requestBody (multipart ones are read by the validator's multer, each
+ * file and field bounded by the limit).
  * A missing body where the spec requires one is a 400 (not the validator's 415 for the absent content type).
  */
 export function parseBody(options: ParseBodyOptions): RequestHandler {
@@ -39,16 +40,44 @@ export function parseBody(options: ParseBodyOptions): RequestHandler {
   const form = express.urlencoded({ limit: options.limit, extended: false });
   const text = express.text({ limit: options.limit, type: 'text/*' });
   return function parseBodyMiddleware(req, res, next) {
+    // A declared length over the limit is refused before anything is read, whatever the operation and the type
+    // (before: the body-parser refused it, but the connection then read, and threw away, every byte declared).
+    if (typeof options.limit === 'number' && Number(req.headers['content-length']) > options.limit) {
+      throw new PayloadTooLarge(`The request body is larger than the ${options.limit} bytes allowed`);
+    }
     const operation = getMatchedOperation(req)?.operation;
-    if (!operation?.hasRequestBody) return next();
+    if (!operation?.hasRequestBody) {
+      // Nobody reads it: close the connection after the reply rather than have Node read and drop what follows.
+      if (!hasNoBody(req) && !req.complete) res.setHeader('Connection', 'close');
+      return next();
+    }
     if (hasNoBody(req) && isBodyRequired(operation)) {
       throw new InvalidParameter('The request body is required', { errors: [{ path: '/body', message: 'is required' }] });
     }
-    // Multipart bodies are read by the validator's multer (each file and field bounded by the limit): a declared
-    // length over the limit is refused before anything is read.
-    if (typeof options.limit === 'number' && Number(req.headers['content-length']) > options.limit && req.is('multipart/form-data')) {
-      throw new PayloadTooLarge(`The request body is larger than the ${options.limit} bytes allowed`);
-    }
-    json(req, res, (err?: unknown) => (err ? next(err) : form(req, res, (formErr?: unknown) => (formErr ? next(formErr) : text(req, res, next)))));
+    if (req.is('multipart/form-data')) return next();
+    const done = typeof options.limit === 'number' ? cutAtLimit(req, options.limit, next) : next;
+    json(req, res, (err?: unknown) => (err ? done(err) : form(req, res, (formErr?: unknown) => (formErr ? done(formErr) : text(req, res, done)))));
   };
+}
+
+/**
+ * Fail with 413 as soon as a body without a declared length (chunked) streams past `limit`. The body-parser notices
+ * too, but reads the rest of the request before it says so (it "dumps" it): a body that never ends was read forever.
+ * Returns the `next` to give the readers: called once, by the first of them or of this check.
+ */
+function cutAtLimit(req: Request, limit: number, next: NextFunction): NextFunction {
+  let called = false;
+  let received = 0;
+  const once = ((error?: unknown) => {
+    if (called) return;
+    called = true;
+    req.off('data', count);
+    next(error);
+  }) as NextFunction;
+  const count = (chunk: Buffer | string) => {
+    received += chunk.length;
+    if (received > limit) once(new PayloadTooLarge(`The request body is larger than the ${limit} bytes allowed`));
+  };
+  req.on('data', count);
+  return once;
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { closeConnectionsAfterResponses } from './http-server';
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -47,6 +48,7 @@ export async function serve(app: Express, options: ServeOptions): Promise<Runnin
         resolve(true);
       });
       // Idle keep-alive sockets would hold close() open; busy ones close after their response.
+      closeConnectionsAfterResponses(server);
       server.closeIdleConnections();
     });
     return closing;

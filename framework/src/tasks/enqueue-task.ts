@@ -10,7 +10,7 @@ import { isPymError } from '../errors/pym-error';
 import { registryModelCodec } from '../models/task-model-codec';
 import { sealEnvelope, type TaskContext } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
-import { claimTaskKey } from './idempotency-key';
+import { claimTaskKey, idempotentTaskId } from './idempotency-key';
 import { whenReady } from './redis-connection';
 import { confirmOnReplicas } from './replica-ack';
 import { serializeArgs } from './serialize-args';
@@ -90,17 +90,22 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   // The owner index orders by this: sub-millisecond and increasing within the process, so that tasks started
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
-  const id: string = randomUUID();
+  const captured = captureContext(context);
+  const sub = captured.claims?.sub;
+  const owner = typeof sub === 'string' && sub.length > 0 ? sub : undefined;
+  const idempotencyKey = context?.idempotencyKey;
+  // With an Idempotency-Key the id is derived from it: adding the job is then idempotent in itself (BullMQ adds no
+  // job under an id it holds), so a server killed between claiming the key and adding the job leaves nothing a
+  // retry cannot complete, and an add that lands late cannot make a second task.
+  const id: string = idempotencyKey && owner ? idempotentTaskId(envelopeKeysFor(config), owner, task.name, idempotencyKey) : randomUUID();
   const backend = scope.taskBackend();
   const { metrics, tracer } = backend.telemetry ?? {};
   const queue = task.options.queue ?? config.async.queue;
   const span = tracer && startEnqueueSpan(tracer, task.name, queue, id);
-  const captured = captureContext(context);
   // The envelope carries the producer span's traceparent (the worker's run is its child), else the caller's.
   const traceparent = (span && toTraceparent(span.spanContext())) ?? captured.traceparent;
   const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: { ...captured, traceparent } };
   const delay = task.options.delay ?? 0;
-  const sub = envelope.context.claims?.sub;
   const job: TaskJob = {
     id,
     name: task.name,
@@ -110,12 +115,12 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
     attempts: task.options.attempts ?? config.async.attempts,
     backoff: task.options.backoff ?? config.async.backoff,
     // Listed for its owner (task resources) until its retention ends, which starts when the task does.
-    index: typeof sub === 'string' && sub.length > 0 ? { owner: sub, at: listedAt, ttlSeconds: config.async.keep_finished + Math.ceil(delay / 1000) } : undefined,
+    index: owner ? { owner, at: listedAt, ttlSeconds: config.async.keep_finished + Math.ceil(delay / 1000) } : undefined,
   };
   let refId = id;
   try {
     const existing = await withTimeout(
-      addOnce(backend, job, config, context?.idempotencyKey),
+      addOnce(backend, job, config, idempotencyKey),
       config.async.enqueue_timeout,
       () => new TaskQueueUnavailable(`The task queue did not accept ${task.name} within ${config.async.enqueue_timeout} ms`),
     );

@@ -13,13 +13,15 @@ import { reportSafely, type ErrorReporter } from '../errors/report-error';
 import { registryModelCodec } from '../models/task-model-codec';
 import { deserializeArgs } from './deserialize-args';
 import { EnvelopeRejectedError, openEnvelope, type TaskEnvelope } from './envelope';
+import type { EnvelopeKeys } from './envelope-keys';
 import { envelopeKeysFor } from './envelope-keys-from-config';
+import { openProgress, sealProgress } from './progress-seal';
 import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
 import { JobCancellation } from './job-cancellation';
 import type { PymMetrics, TaskOutcome } from '../metrics/pym-metrics';
 import { isDeclaredScheduler, scheduledRunRequestId } from './schedules';
 import type { CancelListener } from './task-cancel';
-import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskTimedOut } from './task-errors';
+import { TaskArgumentInvalid, TaskEnvelopeRejected, TaskResultInvalid, TaskStalled, TaskTimedOut } from './task-errors';
 import { taskResultOf } from './task-result';
 import { TaskFailed } from './task-progress';
 import { taskRequestContext } from './task-context';
@@ -67,14 +69,33 @@ const UNKNOWN_TASK = '(unknown)';
 /** The message of the UnrecoverableError that ends a cancelled job. */
 export const CANCELLED_REASON = 'TASK_CANCELLED';
 
-function progressOf(job: RunnableJob): TaskProgressState {
-  const stored = job.progress as Partial<TaskProgressState> | undefined;
-  if (typeof stored !== 'object' || stored === null) return initialProgress();
-  return { ...initialProgress(), ...stored, error: undefined };
+/** The progress a redelivered job had made (a fresh state when none, or when its seal does not match). */
+function progressOf(job: RunnableJob, keys: EnvelopeKeys, logger: Logger): TaskProgressState {
+  if (job.progress === undefined || job.progress === null || job.progress === 0) return initialProgress();
+  const opened = openProgress(keys, job.id ?? '', job.progress);
+  if (!opened) logger.warn({ jobId: job.id }, 'task progress not sealed by this service: ignored');
+  return { ...initialProgress(), ...opened, error: undefined };
+}
+
+function keysOf(config: PymConfig): EnvelopeKeys | undefined {
+  try {
+    return envelopeKeysFor(config);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Failures that running the task again cannot change. */
-const FINAL_CODES = new Set([TaskFailed.code, TaskArgumentInvalid.code, TaskResultInvalid.code]);
+const FINAL_CODES = new Set([TaskFailed.code, TaskArgumentInvalid.code, TaskResultInvalid.code, TaskStalled.code]);
+
+/**
+ * This attempt's number: every time a worker took the job counts, including the times its worker stopped before
+ * finishing it (a stall: BullMQ puts the job back without counting an attempt), so that a task whose worker keeps
+ * dying ends after its attempts, reported, instead of BullMQ failing it silently on its second stall.
+ */
+function attemptNumber(job: RunnableJob): number {
+  return Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
+}
 
 /**
  * An error that must not be retried: the envelope was refused, the task threw a 4xx PymError, failOnError gave
@@ -91,7 +112,8 @@ function isUnrecoverable(error: PymError, refused: boolean): boolean {
  */
 export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promise<unknown> {
   const startedAt = performance.now();
-  const attempt = job.attemptsMade + 1;
+  const attempt = attemptNumber(job);
+  const attempts = job.opts.attempts ?? 1;
   const jobId = job.id ?? '';
   let userId: string | undefined;
   let requestId: string | undefined;
@@ -101,8 +123,11 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
   let outcome: TaskOutcome = 'completed';
   let errorCode: string | undefined;
   let span: Span | undefined;
-  const state = progressOf(job);
-  const save = job.updateProgress ? (progress: TaskProgressState) => job.updateProgress!(progress).then(() => undefined) : undefined;
+  // Without a secret the keys cannot be derived: the envelope is refused below, reported, with nothing to store.
+  const keys = keysOf(deps.config);
+  const state = keys ? progressOf(job, keys, deps.logger) : initialProgress();
+  // Sealed: whoever can write to Redis cannot point a task's status at another site (resource_url → Location).
+  const save = job.updateProgress && keys ? (progress: TaskProgressState) => job.updateProgress!(sealProgress(keys, jobId, progress)).then(() => undefined) : undefined;
   const redelivered = job.attemptsMade > 0 || job.attemptsStarted !== 1;
   const cancellation = deps.cancels && jobId ? deps.cancels.track(jobId, { redelivered }) : new JobCancellation(() => undefined);
   try {
@@ -133,6 +158,11 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     context = { ...taskRequestContext(captured, deps.config), span, app: deps.scope };
     const args = rebuildArgs(envelope.args, jobId);
     if (cancellation.aborted) throw cancellation.reason;
+    const stalls = attempt - job.attemptsMade - 1;
+    if (stalls > 0) deps.logger.warn({ task: { name: job.name, jobId, attempt, attempts, userId, requestId }, stalls }, `task ${job.name} taken over after its worker stopped`);
+    if (attempt > attempts) {
+      throw new TaskStalled(`Job ${jobId} (${job.name}): its worker stopped ${stalls} time(s) while running it; no attempt left of ${attempts}`);
+    }
     const running: JobContext = {
       jobId,
       state,
@@ -154,7 +184,7 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     }
     const error = normalizeError(thrown);
     const unrecoverable = isUnrecoverable(error, refused);
-    const final = unrecoverable || attempt >= (job.opts.attempts ?? 1);
+    const final = unrecoverable || attempt >= attempts;
     outcome = refused ? 'rejected' : final ? 'failed' : 'retried';
     errorCode = error.code;
     const errorId = randomUUID();
@@ -173,15 +203,16 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
         reportSafely(deps.reportError, report, deps.logger),
       );
     }
+    // Final: BullMQ must not retry, even when it counts fewer attempts than this one (it does not count stalls).
     if (!deps.config.async.encrypt) {
-      if (unrecoverable) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
+      if (final) throw new UnrecoverableError(`${error.code}: ${error.message} (error_id ${errorId})`);
       throw thrown instanceof Error ? thrown : error;
     }
     // BullMQ keeps the error's message and stack on the job (failedReason, stacktrace), readable in Redis: with
     // encrypted envelopes, only the code and error id, since a message may quote the task's arguments (the log line
     // above has it all, under the same error_id).
     const reason = `${error.code} (error_id ${errorId})`;
-    const kept = unrecoverable ? new UnrecoverableError(reason) : new Error(reason);
+    const kept = final ? new UnrecoverableError(reason) : new Error(reason);
     kept.stack = `${kept.name}: ${reason}`;
     throw kept;
   } finally {

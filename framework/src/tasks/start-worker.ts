@@ -74,7 +74,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     resolveHandlers(listOperations(apis), config.srcDir);
     loadTaskModules(config);
     // Every startup error before the first job is taken: a worker that died after taking some would leave them
-    // active until stalled-job recovery (and fail them for good once stalled twice, unreported).
+    // active until stalled-job recovery (each stall costs the task an attempt).
     resolveSchedules(config);
     return { ...loadServiceHooks(config), ...options };
   });
@@ -92,6 +92,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       concurrency: concurrencyOf(queue),
       lockDuration: config.async.lock_duration,
       stalledInterval: config.async.lock_duration,
+      // Stalls are counted by runTaskJob against the task's attempts (and reported when they exhaust them). BullMQ's
+      // own limit (1 by default) failed a job on its second stall without calling the processor: no log, no report.
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
       autorun: false, // started once the queue-wide limits and the schedules are in place
     });
     worker.on('error', (error) => logger.warn({ queue, err: { message: error.message } }, 'worker error'));
@@ -154,6 +157,6 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
 async function reportStalled(worker: Worker, jobId: string, logger: Logger, metrics: PymMetrics | undefined): Promise<void> {
   const job = await Job.fromId(worker, jobId).catch(() => undefined);
   const task = job && findTask(job.name) ? job.name : '(unknown)';
-  logger.warn({ task: { name: job?.name, jobId }, outcome: 'stalled' }, `task ${job?.name ?? jobId} stalled`);
+  logger.warn({ task: { name: job?.name, jobId }, outcome: 'stalled' }, `task ${job?.name ?? jobId} stalled: its worker stopped renewing its lock; it goes back to the queue`);
   metrics?.taskRun(task, 'stalled');
 }

@@ -54,3 +54,15 @@ export const TaskEnvelopeRejected = defineError(
  * the task's signal (getTaskSignal) is aborted with this error so that cooperative code stops.
  */
 export const TaskTimedOut = defineError('TaskTimedOut', 'TASK_TIMEOUT', 500, 'The task ran longer than its timeout');
+
+/**
+ * The worker running a task stopped (it died, or was blocked past `async.lock_duration`) more times than the task's
+ * attempts allow: each such stall counts as an attempt, and the attempt after the last one fails the task with this
+ * code, reported once, without running it again.
+ */
+export const TaskStalled = defineError(
+  'TaskStalled',
+  'TASK_STALLED',
+  500,
+  'The task was interrupted (its worker stopped) more times than its attempts allow',
+);

@@ -1,7 +1,9 @@
 // What a task body calls to report on itself: progress, message, resource URL, user-facing failure, cancel signal.
+import { getConfig, hasConfig } from '../config/config-store';
 import { defineError } from '../errors/define-error';
 import { isPymError } from '../errors/pym-error';
 import { currentJob } from './job-context';
+import { resourceUrlProblem } from './resource-url';
 
 /**
  * A task gave up with a message for the user (`failOnError`). Its message is shown as `user_message` and
@@ -63,10 +65,17 @@ export async function failOnError<T>(message: string, fn: () => T | Promise<T>):
   }
 }
 
-/** Point the finished task at the resource it made: a completed task then answers 201 with this `Location`. */
+/**
+ * Point the finished task at the resource it made: a completed task then answers 201 with this `Location`.
+ * `url` is a path on this service (`/v1/reports/2024`) or a URL on the origin of the config's `live_url`.
+ *
+ * @throws TypeError for any other URL (another site, `//host`, control characters).
+ */
 export async function setResourceUrl(url: string): Promise<void> {
   const job = currentJob();
   if (!job) return;
+  const problem = resourceUrlProblem(url, hasConfig() ? getConfig().live_url : undefined);
+  if (problem) throw new TypeError(`setResourceUrl: ${JSON.stringify(String(url).slice(0, 100))} cannot be a task's resource URL: ${problem}`);
   job.state.resource_url = url;
   await save();
 }

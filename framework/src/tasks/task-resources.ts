@@ -4,7 +4,11 @@ import type { PymConfig } from '../config/config-schema';
 import type { TokenClaims } from '../context/request-context';
 import { defineError } from '../errors/define-error';
 import { isPymError } from '../errors/pym-error';
+import { getLogger } from '../logging/logger';
 import { openEnvelope } from './envelope';
+import type { TaskProgressState } from './job-context';
+import { openProgress } from './progress-seal';
+import { resourceUrlProblem } from './resource-url';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import type { RedisClient } from './redis-client';
 import { CANCELLED_REASON } from './run-task-job';
@@ -99,6 +103,23 @@ export class TaskResources {
     return [...names].map((name) => this.handle().queue(name));
   }
 
+  /**
+   * The job's progress state as the status shows it: only when sealed by this service's workers for this job, and
+   * its resource URL only when on this service (checked again when served, whatever wrote it).
+   */
+  private progressOf(job: Job): TaskProgressState | undefined {
+    const opened = openProgress(envelopeKeysFor(this.config), job.id ?? '', job.progress);
+    if (!opened) {
+      if (job.progress !== 0 && job.progress !== undefined && job.progress !== null) getLogger().warn({ jobId: job.id }, 'task progress not sealed by this service: not shown');
+      return undefined;
+    }
+    if (opened.resource_url !== null && resourceUrlProblem(opened.resource_url, this.config.live_url)) {
+      getLogger().warn({ jobId: job.id }, "task resource URL not on this service: not shown");
+      return { ...opened, resource_url: null };
+    }
+    return opened;
+  }
+
   /** The owner a job's sealed envelope names (unforgeable); undefined if it does not open. */
   private ownerOf(job: Job): string | undefined {
     try {
@@ -126,7 +147,7 @@ export class TaskResources {
         id,
         name: job.name,
         state,
-        progress: job.progress,
+        progress: this.progressOf(job),
         timestamp: job.timestamp,
         processedOn: job.processedOn,
         finishedOn: job.finishedOn,

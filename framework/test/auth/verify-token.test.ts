@@ -38,6 +38,9 @@ describe('createTokenVerifier', () => {
     ],
     ['an nbf in the past', () => sign(goodClaims({ nbf: nowSeconds() - 10 })), { sub: 'user-1' }],
     ['a hand-crafted HS256 token', () => craftToken({ alg: 'HS256', typ: 'JWT' }, goodClaims()), { sub: 'user-1' }],
+    // sign() with noTimestamp drops iat: these are crafted.
+    ['an iat in the future within the leeway (clock skew)', () => craftToken({ alg: 'HS256' }, goodClaims({ iat: nowSeconds() + 30 })), { sub: 'user-1' }],
+    ['no iat at all', () => craftToken({ alg: 'HS256' }, goodClaims({ iat: undefined })), { sub: 'user-1' }],
   ];
   test.each(valid)('accepts %s', (_name, makeToken, expected) => {
     const claims = verify(makeToken());
@@ -78,6 +81,14 @@ describe('createTokenVerifier', () => {
     ['a numeric sub', () => craftToken({ alg: 'HS256' }, goodClaims({ sub: 42 })), TokenInvalid, /has no subject/],
     ['a non-numeric exp', () => craftToken({ alg: 'HS256' }, goodClaims({ exp: 'tomorrow' })), TokenInvalid, /exp claim is not a number/],
     ['an empty string', () => '', TokenInvalid, /empty/],
+    // RFC 7515 §4.1.11: pym understands no header extension, so any crit is refused (before: ignored).
+    ['a crit header', () => craftToken({ alg: 'HS256', crit: ['exp'] }, goodClaims()), TokenInvalid, /critical header extension/],
+    ['a crit header naming an extension it carries', () => craftToken({ alg: 'HS256', crit: ['b64'], b64: false }, goodClaims()), TokenInvalid, /critical/],
+    ['an empty crit list', () => craftToken({ alg: 'HS256', crit: [] }, goodClaims()), TokenInvalid, /critical/],
+    // iat was not read at all: a token "issued" next year, or with a string iat, passed.
+    ['an iat in the future beyond the leeway', () => craftToken({ alg: 'HS256' }, goodClaims({ iat: nowSeconds() + 3600 })), TokenInvalid, /issued in the future/],
+    ['a string iat', () => craftToken({ alg: 'HS256' }, goodClaims({ iat: 'yesterday' })), TokenInvalid, /iat claim is not a number/],
+    ['a null iat', () => craftToken({ alg: 'HS256' }, goodClaims({ iat: null })), TokenInvalid, /iat claim is not a number/],
   ];
   test.each(invalid)('rejects %s', (_name, makeToken, errorClass, message) => {
     const token = makeToken();

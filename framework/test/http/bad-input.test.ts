@@ -44,9 +44,10 @@ const invalidBodies: BodyCase[] = [
   { name: 'a nested required property', body: { ...VALID_ITEM, address: { street: 'Main St' } }, paths: ['/body/address/zip'] },
   { name: 'an array item error', body: { ...VALID_ITEM, tags: ['ok', 42, 'fine'] }, paths: ['/body/tags/1'] },
   {
-    name: 'several errors at once (all reported)',
+    // Validation stops at the first problem: collecting them all let one request cost the server a second of CPU.
+    name: 'several errors at once (the first one is reported)',
     body: { name: 7, kind: 'car', email: 'nope' },
-    paths: ['/body/email', '/body/kind', '/body/name'],
+    paths: ['/body/name'],
   },
   { name: 'a JSON array instead of an object', body: [VALID_ITEM], paths: ['/body'] },
 ];
@@ -192,6 +193,29 @@ describe('bad parameters → 400 INVALID_PARAMETER', () => {
   test.each(['Infinity', '0x10', '1e1', '9007199254740993'])('an integer path parameter that is not a safe decimal integer (%s)', async (id) => {
     const response = await expectPymError(fetch(`${app.url}/v1/items/${id}`), 400, 'INVALID_PARAMETER');
     expect(errorPaths(response.body)).toEqual(['/path/id']);
+  });
+
+  // Before: the validator coerced query and header values with Number(): ?limit=0x10 reached the handler as 16,
+  // 1e1 as 10, 0b11 as 3 and %205 (" 5") as 5.
+  test.each(['0x10', '1e1', '0b11', '%205', '5%20', '+5', 'Infinity'])('an integer query parameter written %s', async (limit) => {
+    const response = await expectPymError(fetch(`${app.url}/v1/items?limit=${limit}`, { headers: auth }), 400, 'INVALID_PARAMETER');
+    expect(errorPaths(response.body)).toEqual(['/query/limit']);
+  });
+
+  test.each(['ids=1&ids=0x2', 'ids=1e1'])('an integer array query parameter with an item that is not decimal (%s)', async (query) => {
+    const response = await expectPymError(fetch(`${app.url}/v1/items?${query}`, { headers: auth }), 400, 'INVALID_PARAMETER');
+    expect(errorPaths(response.body)).toEqual(['/query/ids']);
+  });
+
+  test.each(['0x10', '1e1'])('an integer header parameter written %s', async (page) => {
+    const response = await expectPymError(fetch(`${app.url}/v1/items`, { headers: { ...auth, 'x-page': page } }), 400, 'INVALID_PARAMETER');
+    expect(errorPaths(response.body)).toEqual(['/headers/X-Page']);
+  });
+
+  test('decimal query and header numbers still reach the handler as numbers', async () => {
+    const response = await fetch(`${app.url}/v1/items?limit=16&ids=1&ids=2`, { headers: { ...auth, 'x-page': ' 3 ' } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { params: unknown }).params).toEqual({ limit: 16, ids: [1, 2], 'X-Page': 3 });
   });
 });
 

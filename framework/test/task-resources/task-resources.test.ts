@@ -98,6 +98,29 @@ describe('a task started by an endpoint', () => {
     expect(report).toMatchObject({ status: 200, body: { tag, rows: 4 } });
   });
 
+  // Before: the progress object was stored as is; whoever could write to Redis sent clients anywhere with a 201.
+  test('a progress object rewritten in Redis (resource_url to another site) is not served: 200, no Location', async () => {
+    const token = tokenFor(uniqueTag('user'));
+    const tag = uniqueTag('rewritten');
+    const { body } = await start('quick', tag, token);
+    const done = (await fixture.pollUntil(`/tasks/${body.id}`, token, finished)).at(-1)!;
+    expect(done.status).toBe(200);
+    const forged = { progress: 100, message: 'done', resource_url: 'https://evil.example/phish', seal: 'forged' };
+    await fixture.redis.hset(`${fixture.prefix}:tasks:${body.id}`, 'progress', JSON.stringify(forged));
+    const read = await fixture.request('GET', `/tasks/${body.id}`, { token });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('location')).toBeNull();
+    expect(read.body.resource_url).toBeUndefined();
+    expect(read.body).toMatchObject({ status: 'completed', result: { tag, done: true } });
+  });
+
+  test('setResourceUrl to another site fails the task: no Location to it, ever', async () => {
+    const { last } = await runToEnd('offsite');
+    expect(last.status).toBe(200);
+    expect(last.headers.get('location')).toBeNull();
+    expect(last.body).toMatchObject({ status: 'failed', error: { error: 'SERVER_ERROR' } });
+  });
+
   test('completed without a resource: 200 with the result', async () => {
     const { last: done, tag } = await runToEnd('quick');
     expect(done.status).toBe(200);

@@ -23,7 +23,8 @@ beforeAll(async () => {
   working = createTaskFixture();
   scriptless = createTaskFixture({ async: { redis_url: `redis://${aclUser}:${aclPassword}@127.0.0.1:6379`, enqueue_timeout: 1000 } });
   unlistable = createTaskFixture({ async: { redis_url: `redis://${unlistedUser}:${aclPassword}@127.0.0.1:6379` } });
-  const keys = [`~${unlistable.prefix}:tasks:*`, `~${unlistable.prefix}:pym:tasks:idempotency:*`];
+  // The cancel markers too: a repeated key reads its task's marker (a task cancelled before it ran stays the answer).
+  const keys = [`~${unlistable.prefix}:tasks:*`, `~${unlistable.prefix}:pym:tasks:idempotency:*`, `~${unlistable.prefix}:pym:tasks:cancelled:*`];
   await admin.call('ACL', 'SETUSER', unlistedUser, 'on', `>${aclPassword}`, ...keys, '&*', '+@all');
 });
 
