@@ -4,6 +4,8 @@ import { BindingError, formatBindingProblem } from '../openapi/binding-error';
 import { CliError } from './cli-error';
 import { registerConfigCommand } from './config.command';
 import { registerGenCommand } from './gen.command';
+import { registerHealthcheckCommand } from './healthcheck.command';
+import { registerInitCommand } from './init.command';
 import { registerRoutesCommand } from './routes.command';
 import { registerStartCommand } from './start.command';
 import { registerTokenCommand } from './token.command';
@@ -58,6 +60,8 @@ export function createProgram(): Command {
   registerConfigCommand(program);
   registerRoutesCommand(program);
   registerGenCommand(program);
+  registerInitCommand(program);
+  registerHealthcheckCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     reportUsageErrorsAs(command, `pym ${command.name()}`);

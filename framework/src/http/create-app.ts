@@ -19,7 +19,7 @@ import { listOperations } from '../openapi/list-operations';
 import { resolveHandlers } from '../openapi/resolve-handlers';
 import { createRouteMatcher } from '../openapi/route-matcher';
 import { createBullmqBackend } from '../tasks/bullmq-backend';
-import { closeTaskBackend, setTaskBackendFactory } from '../tasks/task-backend';
+import { closeTaskBackend, setTaskBackendFactory, type TaskBackend } from '../tasks/task-backend';
 import type { BoundOperation, LoadedApi } from '../openapi/types';
 import { createApiValidator } from './api-validator';
 import { accessLog } from './access-log.middleware';
@@ -43,6 +43,11 @@ export interface CreateAppOptions extends LoadConfigOptions {
   reportError?: ErrorReporter;
   /** The logger. @defaultValue JSON to stdout; pretty in dev on a terminal */
   logger?: Logger;
+  /**
+   * Where the tasks the app's handlers call go. `@pym/framework/testing` passes one that runs them in this process.
+   * @defaultValue the BullMQ queues of `async.redis_url`
+   */
+  taskBackend?: TaskBackend;
 }
 
 /** A created app and what it was built from. */
@@ -108,7 +113,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   }
   registerApiModels(apis, config.srcDir);
   const hooks = { ...loadServiceHooks(config), ...definedHooks(options) };
-  setTaskBackendFactory(() => createBullmqBackend(config, logger));
+  setTaskBackendFactory(() => options.taskBackend ?? createBullmqBackend(config, logger));
 
   const needsJwt = operations.some((operation) => operation.auth !== 'none');
   const verify = needsJwt ? createTokenVerifier(jwtSettingsFrom(config)) : undefined;

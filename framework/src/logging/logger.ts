@@ -1,6 +1,5 @@
 // The pino logger: JSON in production, readable in a dev terminal, request id on every line, secrets scrubbed.
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import { currentContext } from '../context/request-context';
 import { forgetRedisCommandArgs } from '../errors/forget-redis-command-args';
 import { REDACTED_PATHS, createLineScrubber } from './redact';
@@ -11,7 +10,7 @@ export type { Logger } from 'pino';
 export interface LoggerOptions {
   /** Minimum level. @defaultValue `info` */
   level?: string;
-  /** Human-readable lines instead of JSON. @defaultValue false */
+  /** Human-readable lines instead of JSON, when pino-pretty (an optional peer dependency) is installed. @defaultValue false */
   pretty?: boolean;
   /** Values never to print (configured secrets). @defaultValue [] */
   secretValues?: readonly string[];
@@ -26,7 +25,8 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const scrub = createLineScrubber(options.secretValues ?? []);
-  const stream = options.pretty
+  const pretty = options.pretty ? loadPinoPretty() : undefined;
+  const stream = pretty
     ? pretty({ sync: true, destination: options.destination ?? process.stdout, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : (options.destination ?? pino.destination({ dest: 1, sync: true }));
   return pino(
@@ -45,6 +45,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     stream,
   );
+}
+
+/**
+ * pino-pretty, when the service installed it: an optional peer dependency (readable lines are a convenience of a
+ * developer's terminal, so production installs leave it out and log JSON lines).
+ */
+function loadPinoPretty(): typeof import('pino-pretty') | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('pino-pretty') as typeof import('pino-pretty');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes("'pino-pretty'")) return undefined;
+    throw error;
+  }
 }
 
 /** pino's error serializer, after dropping the arguments of any Redis command attached to the error (or its causes). */
