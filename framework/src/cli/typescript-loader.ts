@@ -15,13 +15,16 @@ function nearestTsconfig(dir: string): string | undefined {
   }
 }
 
-/** Whether `tsx` can be loaded: an optional peer dependency, installed by services written in TypeScript (dev). */
-function tsxInstalled(): boolean {
+/**
+ * tsx's CommonJS API as the service installed it (a dev dependency of services written in TypeScript), else as found
+ * from the framework; undefined when neither has it. Not a dependency or peer of the framework: npm would then keep
+ * it (and esbuild) in a service's `--omit=dev` install.
+ */
+function resolveTsx(srcDir: string | undefined): string | undefined {
   try {
-    require.resolve('tsx/cjs/api');
-    return true;
+    return require.resolve('tsx/cjs/api', { paths: [...(srcDir ? [srcDir] : []), __dirname] });
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -35,8 +38,8 @@ function hasTypeScriptSources(srcDir: string): boolean {
  * tsx compiles with the tsconfig.json nearest to the service's source root (so `experimentalDecorators`
  * applies to task modules), unless TSX_TSCONFIG_PATH says otherwise; worker processes inherit the choice.
  * Skipped inside jest's own module loader (which transforms TypeScript itself) and when
- * PYM_NO_TS_LOADER=1 (compiled deployments). tsx is an optional peer dependency: without it, a source root of
- * compiled JavaScript runs as it is, and one holding TypeScript fails here with the fix.
+ * PYM_NO_TS_LOADER=1 (compiled deployments). tsx is the service's (optional) dev dependency: without it, a source
+ * root of compiled JavaScript runs as it is, and one holding TypeScript fails here with the fix.
  *
  * @throws CliError when `srcDir` holds TypeScript modules and tsx is not installed.
  */
@@ -45,7 +48,8 @@ export function registerTypeScriptLoader(srcDir?: string): void {
   // module runtime (which transforms TypeScript itself) require.extensions has no '.js'.
   const nodeLoaderInCharge = Object.hasOwn(require.extensions, '.js');
   if (registered || !nodeLoaderInCharge || process.env.PYM_NO_TS_LOADER === '1') return;
-  if (!tsxInstalled()) {
+  const tsx = resolveTsx(srcDir);
+  if (!tsx) {
     if (srcDir && hasTypeScriptSources(srcDir)) {
       throw new CliError(`${srcDir} holds TypeScript modules, and tsx (which loads them without a build) is not installed`, [
         'install it in the service: npm install --save-dev tsx',
@@ -59,6 +63,6 @@ export function registerTypeScriptLoader(srcDir?: string): void {
     if (tsconfig) process.env.TSX_TSCONFIG_PATH = tsconfig;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('tsx/cjs/api') as { register: () => void }).register();
+  (require(tsx) as { register: () => void }).register();
   registered = true;
 }

@@ -10,7 +10,7 @@ export type { Logger } from 'pino';
 export interface LoggerOptions {
   /** Minimum level. @defaultValue `info` */
   level?: string;
-  /** Human-readable lines instead of JSON, when pino-pretty (an optional peer dependency) is installed. @defaultValue false */
+  /** Human-readable lines instead of JSON, when the service installed pino-pretty. @defaultValue false */
   pretty?: boolean;
   /** Values never to print (configured secrets). @defaultValue [] */
   secretValues?: readonly string[];
@@ -48,17 +48,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * pino-pretty, when the service installed it: an optional peer dependency (readable lines are a convenience of a
- * developer's terminal, so production installs leave it out and log JSON lines).
+ * pino-pretty when the service installed it (a dev dependency: readable lines are a convenience of a developer's
+ * terminal), else undefined and the lines stay JSON. Not a dependency or peer of the framework: npm would then keep it
+ * in a service's `--omit=dev` install.
  */
 function loadPinoPretty(): typeof import('pino-pretty') | undefined {
+  let resolved: string;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('pino-pretty') as typeof import('pino-pretty');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes("'pino-pretty'")) return undefined;
-    throw error;
+    resolved = require.resolve('pino-pretty', { paths: [process.cwd(), __dirname] });
+  } catch {
+    return undefined;
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(resolved) as typeof import('pino-pretty');
 }
 
 /** pino's error serializer, after dropping the arguments of any Redis command attached to the error (or its causes). */
