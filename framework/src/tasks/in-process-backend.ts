@@ -40,7 +40,8 @@ export function createInProcessBackend(config: PymConfig, logger: Logger, report
     Object.assign(record.snapshot, { state, finishedOn: Date.now(), ...fields });
     const status = statusOfJob(record.snapshot);
     for (const waiter of record.waiters.splice(0)) waiter.resolve(status);
-    later(config.async.keep_finished * 1000, () => records.delete(record.snapshot.id)).unref();
+    // Capped at setTimeout's largest delay (~24.8 days): past it, Node would fire at once.
+    later(Math.min(config.async.keep_finished * 1000, 2 ** 31 - 1), () => records.delete(record.snapshot.id)).unref();
   };
   const run = (job: TaskJob, record: JobRecord, attemptsMade: number) => {
     const { snapshot } = record;
