@@ -6,7 +6,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Type checking happens once in `pretest` (tsc -p tsconfig.test.json); ts-jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }] },
-  moduleNameMapper: { '^@pym/framework$': '<rootDir>/framework/src/index.ts' },
+  moduleNameMapper: {
+    '^@pym/framework$': '<rootDir>/framework/src/index.ts',
+    '^@pym/framework/testing$': '<rootDir>/framework/src/testing/index.ts',
+  },
   maxWorkers: 2,
   // Every test file loads its own copy of the framework and its dependencies, so a worker's heap grows to
   // ~550 MB by the end of the run, and a process that large takes ~0.5 s to tear down: past jest's 500 ms

@@ -1,5 +1,5 @@
 // Option parsers shared by the commands: each rejects bad input with a one-line message.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 /** Parse a TCP port (0–65535). */
 export function parsePort(value: string): number {
@@ -27,4 +27,9 @@ export function parseJsonObject(value: string): Record<string, unknown> {
     throw new InvalidArgumentError('must be a JSON object, e.g. \'{"role":"admin"}\'');
   }
   return parsed as Record<string, unknown>;
+}
+
+/** The `--port` option of the commands that serve or reach the service: `$PYM_PORT` when not given. */
+export function portOption(description: string): Option {
+  return new Option('--port <number>', description).env('PYM_PORT').argParser(parsePort);
 }

@@ -9,6 +9,8 @@ import { registerConfigCommand } from './config.command';
 import { registerDeployCommand } from './deploy.command';
 import { registerDevCommand } from './dev.command';
 import { registerGenCommand } from './gen.command';
+import { registerHealthcheckCommand } from './healthcheck.command';
+import { registerInitCommand } from './init.command';
 import { registerRoutesCommand } from './routes.command';
 import { registerStartCommand } from './start.command';
 import { registerTokenCommand } from './token.command';
@@ -73,6 +75,8 @@ export function createProgram(): Command {
   registerGenCommand(program);
   registerCheckCommand(program);
   registerDeployCommand(program);
+  registerInitCommand(program);
+  registerHealthcheckCommand(program);
   const withSubcommands = (command: Command, name: string) => {
     command.exitOverride();
     reportUsageErrorsAs(command, name);

@@ -13,7 +13,7 @@ import { listTasks } from '../tasks/task-registry';
 import { superviseWorkers, type SupervisedWorkers } from '../tasks/worker-supervisor';
 import { CliError } from './cli-error';
 import { onShutdownSignal } from './on-shutdown-signal';
-import { parsePort } from './parse-options';
+import { portOption } from './parse-options';
 import { registerTypeScriptLoader } from './typescript-loader';
 
 interface StartOptions {
@@ -89,7 +89,7 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('serve every OpenAPI spec of the service (and its task workers when with_async is on)')
-    .option('--port <number>', 'port to listen on (overrides the config)', parsePort)
+    .addOption(portOption('port to listen on (overrides the config; default: $PYM_PORT, else the config\'s port)'))
     .option('--host <host>', 'interface to listen on (overrides the config)')
     .option('--env <name>', 'environment (overrides PYM_ENV; selects pym-config.<env>.yaml)')
     .option('--config <file>', 'config file (overrides PYM_CONFIG and the upward search)')

@@ -1,11 +1,12 @@
 // The queue dashboard: Bull Board on the service's queues, at async.dashboard.path, for admins only (others: 404).
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
+import type { createBullBoard as CreateBullBoard } from '@bull-board/api';
+import type { BullMQAdapter as BullMQAdapterClass } from '@bull-board/api/bullMQAdapter';
+import type { ExpressAdapter as ExpressAdapterClass } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import cookieParser from 'cookie-parser';
 import { Router, type RequestHandler } from 'express';
 import { readBearerToken } from '../auth/read-bearer-token';
+import { ConfigError } from '../config/config-error';
 import type { PymConfig } from '../config/config-schema';
 import { NotFound } from '../errors/builtin-errors';
 import { labelRequest } from '../metrics/http-metrics.middleware';
@@ -34,6 +35,7 @@ export interface QueueDashboardOptions {
 export function queueDashboard(options: QueueDashboardOptions): Router {
   const { config } = options;
   const settings = config.async.dashboard;
+  const { createBullBoard, BullMQAdapter, ExpressAdapter } = loadBullBoard(config);
   const serverAdapter = new ExpressAdapter().setBasePath(settings.path);
   const adapters = options.queues.map((name) => {
     const adapter = new BullMQAdapter(options.queue(name), { readOnlyMode: settings.read_only });
@@ -44,6 +46,33 @@ export function queueDashboard(options: QueueDashboardOptions): Router {
   const router = Router();
   router.use(settings.path, cookieParser(), adminsOnly(options), serverAdapter.getRouter() as RequestHandler);
   return router;
+}
+
+/** The Bull Board version pym is tested with (both packages, one copy of the api). */
+export const BULL_BOARD_VERSION = '9.10.1';
+
+/**
+ * Bull Board, from the service's own dependencies: an optional peer of the framework (only a service that turns the
+ * dashboard on needs it; as a dependency, its optional peer `typescript` would stay in every service's production
+ * install). Missing: a startup error with the command that installs it.
+ */
+function loadBullBoard(config: PymConfig) {
+  const paths = [config.root, process.cwd(), __dirname];
+  try {
+    const load = (name: string) => require(require.resolve(name, { paths })) as Record<string, unknown>;
+    return {
+      createBullBoard: load('@bull-board/api').createBullBoard as typeof CreateBullBoard,
+      BullMQAdapter: load('@bull-board/api/bullMQAdapter').BullMQAdapter as typeof BullMQAdapterClass,
+      ExpressAdapter: load('@bull-board/express').ExpressAdapter as typeof ExpressAdapterClass,
+    };
+  } catch {
+    throw new ConfigError(config.file, [
+      {
+        key: 'async.dashboard.enabled',
+        message: `the queue dashboard needs Bull Board in the service's dependencies: npm install @bull-board/api@${BULL_BOARD_VERSION} @bull-board/express@${BULL_BOARD_VERSION} (or turn the dashboard off)`,
+      },
+    ]);
+  }
 }
 
 /** Lets a request through only with a verified token whose claims match `async.admin_claim`; else 404. */

@@ -1,7 +1,6 @@
 // The pino logger: JSON in production, readable in a dev terminal, request and trace ids on every line, secrets scrubbed.
 import { isSpanContextValid } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import { currentAppScope, currentContext } from '../context/request-context';
 import { getScriptScope } from '../context/script-scope';
 import { forgetRedisCommandArgs } from '../errors/forget-redis-command-args';
@@ -13,7 +12,7 @@ export type { Logger } from 'pino';
 export interface LoggerOptions {
   /** Minimum level. @defaultValue `info` */
   level?: string;
-  /** Human-readable lines instead of JSON. @defaultValue false */
+  /** Human-readable lines instead of JSON, when the service installed pino-pretty. @defaultValue false */
   pretty?: boolean;
   /** Values never to print (configured secrets). @defaultValue [] */
   secretValues?: readonly string[];
@@ -28,7 +27,8 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const scrub = createLineScrubber(options.secretValues ?? []);
-  const stream = options.pretty
+  const pretty = options.pretty ? loadPinoPretty() : undefined;
+  const stream = pretty
     ? pretty({ sync: true, destination: options.destination ?? process.stdout, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : (options.destination ?? pino.destination({ dest: 1, sync: true }));
   return pino(
@@ -50,6 +50,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     stream,
   );
+}
+
+/**
+ * pino-pretty when the service installed it (a dev dependency: readable lines are a convenience of a developer's
+ * terminal), else undefined and the lines stay JSON. Not a dependency or peer of the framework: npm would then keep it
+ * in a service's `--omit=dev` install.
+ */
+function loadPinoPretty(): typeof import('pino-pretty') | undefined {
+  let resolved: string;
+  try {
+    resolved = require.resolve('pino-pretty', { paths: [process.cwd(), __dirname] });
+  } catch {
+    return undefined;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(resolved) as typeof import('pino-pretty');
 }
 
 /** pino's error serializer, after dropping the arguments of any Redis command attached to the error (or its causes). */

@@ -11,14 +11,13 @@ import { openProgress } from './progress-seal';
 import { resourceUrlProblem } from './resource-url';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import type { RedisClient } from './redis-client';
-import { CANCELLED_REASON } from './run-task-job';
 import type { BullmqHandle } from './task-backend';
 import { whenReady } from './redis-connection';
 import { publishCancel } from './task-cancel';
 import { TaskQueueUnavailable } from './task-errors';
 import { ownerTaskEntries, readCancelMarker, unindexTasks, writeCancelMarker, type CancelMarker } from './task-owner-index';
 import { listTasks as listTaskDefinitions } from './task-registry';
-import { statusOfJob, statusOfMarker, type TaskStatus, type TaskStatusName } from './task-status';
+import { snapshotOfJob, statusOfJob, statusOfMarker, type TaskStatus, type TaskStatusName } from './task-status';
 
 /** No such task for this caller: it does not exist, expired, or belongs to someone else (indistinguishable). */
 export const TaskNotFound = defineError('TaskNotFound', 'TASK_NOT_FOUND', 404, 'No such task');
@@ -143,20 +142,7 @@ export class TaskResources {
       // BullMQ drops aged jobs only when another job of the queue finishes: on a quiet queue, retention is ours.
       const finished = state === 'completed' || state === 'failed';
       if (finished && job.finishedOn && job.finishedOn + this.config.async.keep_finished * 1000 <= this.now()) return undefined;
-      const doc = statusOfJob({
-        id,
-        name: job.name,
-        state,
-        progress: this.progressOf(job),
-        timestamp: job.timestamp,
-        processedOn: job.processedOn,
-        finishedOn: job.finishedOn,
-        attemptsStarted: job.attemptsStarted ?? job.attemptsMade,
-        returnvalue: job.returnvalue,
-        failedReason: job.failedReason,
-        // Cancelled when the worker ended it so; one that failed on its own before the cancel reached it stays failed.
-        cancelled: job.failedReason === CANCELLED_REASON,
-      });
+      const doc = statusOfJob({ ...snapshotOfJob(id, job, state), progress: this.progressOf(job) });
       return { doc, owner: this.ownerOf(job), job, marker };
     }
     return marker ? { doc: statusOfMarker(marker), owner: marker.owner, marker } : undefined;

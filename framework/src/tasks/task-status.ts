@@ -1,5 +1,6 @@
 // The status document of a task resource (GET /tasks/{id}) and the HTTP status it is served with.
 import type { TaskProgressState } from './job-context';
+import { CANCELLED_REASON } from './run-task-job';
 import type { CancelMarker } from './task-owner-index';
 import type { TaskRef } from './task-ref';
 import { findTask } from './task-registry';
@@ -51,6 +52,40 @@ export interface JobSnapshot {
   returnvalue?: unknown;
   failedReason?: string;
   cancelled: boolean;
+}
+
+/** The fields of a BullMQ job a snapshot reads. */
+export interface JobFields {
+  name: string;
+  progress: unknown;
+  timestamp: number;
+  processedOn?: number;
+  finishedOn?: number;
+  attemptsStarted?: number;
+  attemptsMade: number;
+  returnvalue?: unknown;
+  failedReason?: string;
+}
+
+/**
+ * The snapshot of a BullMQ job whose `state` was read before the job itself (read the other way round, a job
+ * finishing in between would show `completed` with the fields of its running self, no result yet).
+ */
+export function snapshotOfJob(id: string, job: JobFields, state: string): JobSnapshot {
+  return {
+    id,
+    name: job.name,
+    state,
+    progress: job.progress,
+    timestamp: job.timestamp,
+    processedOn: job.processedOn,
+    finishedOn: job.finishedOn,
+    attemptsStarted: job.attemptsStarted ?? job.attemptsMade,
+    returnvalue: job.returnvalue,
+    failedReason: job.failedReason,
+    // Cancelled when the worker ended it so; one that failed on its own before the cancel reached it stays failed.
+    cancelled: job.failedReason === CANCELLED_REASON,
+  };
 }
 
 const iso = (ms: number | undefined | null) => (typeof ms === 'number' && ms > 0 ? new Date(ms).toISOString() : null);

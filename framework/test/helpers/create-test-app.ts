@@ -2,7 +2,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { signToken } from '../../src/auth/generate-token';
 import type { GenerateTokenOptions } from '../../src/auth/generate-token';
 import { jwtSettingsFrom } from '../../src/auth/jwt-settings';
@@ -12,6 +11,7 @@ import type { ErrorFormatter } from '../../src/errors/format-error';
 import type { ErrorReporter } from '../../src/errors/report-error';
 import { createApp, type PymApp } from '../../src/http/create-app';
 import { createLogger } from '../../src/logging/logger';
+import { captureLogs } from '../../src/testing/log-capture';
 
 /** The fixture service's root (its pym-config.yaml, apis/ and src/). */
 export const FIXTURE_SERVICE_ROOT = path.resolve(__dirname, '../fixtures/service');
@@ -65,32 +65,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     overrides: options.config,
     environment: options.environment ?? {},
   });
-  const lines: string[] = [];
-  const waiters: { predicate: (record: Record<string, any>) => boolean; resolve: (record: Record<string, any>) => void }[] = [];
-  const onLine = (line: string): void => {
-    lines.push(line);
-    const record = JSON.parse(line) as Record<string, any>;
-    for (const waiter of [...waiters]) {
-      if (!waiter.predicate(record)) continue;
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(record);
-    }
-  };
-  let pending = '';
-  const destination = new Writable({
-    decodeStrings: false,
-    write(chunk: string | Buffer, _encoding, callback) {
-      pending += chunk.toString();
-      const parts = pending.split('\n');
-      pending = parts.pop()!;
-      for (const line of parts) if (line !== '') onLine(line);
-      callback();
-    },
-  });
+  const logs = captureLogs();
   const logger = createLogger({
     level: config.log_level,
     secretValues: config.secretValues,
-    destination,
+    destination: logs.destination,
     base: { service: config.name },
   });
   const pymApp = await createApp({ config, logger, reportError: options.reportError, formatError: options.formatError });
@@ -102,14 +81,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     url: `http://127.0.0.1:${port}`,
     config,
-    logLines: () => [...lines],
-    logRecords: () => lines.map((line) => JSON.parse(line) as Record<string, any>),
-    waitForLog: (predicate) =>
-      new Promise((resolve) => {
-        const seen = lines.map((line) => JSON.parse(line) as Record<string, any>).find(predicate);
-        if (seen) resolve(seen);
-        else waiters.push({ predicate, resolve });
-      }),
+    logLines: () => logs.lines(),
+    logRecords: () => logs.records(),
+    waitForLog: (predicate) => logs.waitFor(predicate),
     token: (userId, tokenOptions) => signToken(settings, userId, tokenOptions),
     pym: pymApp,
     close: async () => {

@@ -60,11 +60,12 @@ export interface PymChild {
 
 /** Spawn `node bin/pym <args>` and follow its stdout line by line. */
 export function spawnPym(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): PymChild {
-  const child = spawn(process.execPath, [PYM_BIN, ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnFollowed(process.execPath, [PYM_BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } }, `pym ${args[0]}`);
+}
+
+/** Spawn any command (`env` is its whole environment) and follow its stdout line by line; `label` names it in errors. */
+export function spawnFollowed(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; uid?: number; gid?: number }, label: string): PymChild {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: { predicate: (line: string) => boolean; resolve: (line: string) => void }[] = [];
   let stderr = '';
@@ -89,7 +90,7 @@ export function spawnPym(args: string[], options: { cwd: string; env?: NodeJS.Pr
       void exited.then((code) =>
         reject(
           new Error(
-            `pym ${args[0]} exited (code ${code}, signal ${child.signalCode}) before ${what}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`,
+            `${label} exited (code ${code}, signal ${child.signalCode}) before ${what}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`,
           ),
         ),
       );

@@ -13,6 +13,7 @@ import jwt from 'jsonwebtoken';
 import type { PymConfig } from '../../src/config/config-schema';
 import { resetConfig, setConfig } from '../../src/config/config-store';
 import { loadConfig } from '../../src/config/load-config';
+import { deleteKeysUnder } from '../../src/testing/queue-tasks';
 import { spawnPym, startPym, type PymProcess } from '../helpers/spawn-pym';
 
 /** The fixture service: its specs, handlers, tasks and hooks. */
@@ -182,15 +183,8 @@ export function createTaskFixture(options: TaskFixtureOptions = {}, observations
   };
 }
 
-/** SCAN + DEL every key under `prefix:`. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+/** SCAN + DEL every key under `prefix:` (the test kit's own clean-up). */
+export const deleteKeys = deleteKeysUnder;
 
 /** A JWT for `userId` signed like the service's own (the fixture's secret, issuer and audience). */
 export function tokenFor(userId: string, options: { expiresIn?: number; data?: Record<string, unknown> } = {}): string {
