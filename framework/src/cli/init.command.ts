@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config';
 import { generateAll, writeGenerated } from '../models/codegen/generate-all';
+import { pymComponentsFile } from '../models/codegen/pym-components-file';
 import { loadApis } from '../openapi/load-apis';
 import { CliError } from './cli-error';
 
@@ -117,6 +118,8 @@ export async function initService(dirArgument: string, options: InitOptions = {}
   fs.writeFileSync(path.join(dir, 'package.json'), packageJson(name, frameworkSpec, framework));
   files.push(path.join(dir, 'package.json'));
   const config = loadConfig({ configPath: path.join(dir, 'pym-config.yaml'), environment: {} });
+  // pym's components file first: the spec references its responses.
+  files.push(...writeGenerated([pymComponentsFile(config.apisDir)]));
   files.push(...writeGenerated(generateAll(await loadApis(config.apisDir), { srcDir: config.srcDir })));
   return { dir, name, frameworkSpec, files: files.map((file) => path.relative(dir, file)).sort() };
 }

@@ -27,7 +27,7 @@ test('it writes the whole service, names filled in, dot files restored, models g
   expect(result).toMatchObject({ name: 'orders', frameworkSpec: `^${FRAMEWORK_VERSION}` });
   const files = filesUnder(result.dir);
   expect(files).toEqual([
-    '.dockerignore', '.gitignore', 'Dockerfile', 'README.md', 'apis/orders.models.ts', 'apis/orders.yaml', 'package.json',
+    '.dockerignore', '.gitignore', 'Dockerfile', 'README.md', 'apis/_pym/components.yaml', 'apis/orders.models.ts', 'apis/orders.yaml', 'package.json',
     'pym-config.prod.yaml', 'pym-config.yaml', 'src/handlers/hello.ts', 'src/handlers/me.ts', 'src/handlers/reports.ts',
     'src/tasks/reports.ts', 'test/orders.test.ts', 'test/reports-worker.test.ts', 'tsconfig.build.json', 'tsconfig.json', 'vendor/README.md',
   ]);
