@@ -55,8 +55,19 @@ export interface DeploySettings {
   pymCommand: string[];
 }
 
-/** A value standing for an env secret while the config is checked: valid wherever pym takes a secret (a URL ≥ 16 chars). */
-const placeholder = (index: number) => `redis://pym-deploy-placeholder-${index}:6379`;
+/**
+ * A value standing for an env secret while the config is checked, valid where the config uses it: a Redis URL for a
+ * name given to a `redis_url` key, else an http URL (valid as a client's `base_url`, and ≥ 16 chars as a secret).
+ */
+function placeholder(name: string, index: number, merged: Record<string, unknown>): string {
+  return usedAtKey(merged, name, 'redis_url') ? `redis://pym-deploy-placeholder-${index}:6379` : `http://pym-deploy-placeholder-${index}:8080`;
+}
+
+/** Whether the raw config holds `value` under a key named `key`, at any depth. */
+function usedAtKey(node: unknown, value: string, key: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  return Object.entries(node).some(([name, child]) => (name === key && child === value) || usedAtKey(child, value, key));
+}
 
 /** Keys whose literal value is a secret: their value must come from env_secrets in a deployment. */
 const SECRET_KEYS: [string, string][] = [
@@ -76,7 +87,7 @@ export function readDeploySettings(options: DeployOptions, cwd = process.cwd()):
   const env = options.env ?? 'prod';
   const sources = readConfigSources({ configPath: options.config, cwd, env, environment: { PYM_CONFIG: process.env.PYM_CONFIG } });
   const names = envSecretNames(sources.merged);
-  const stand = Object.fromEntries(names.map((name, index) => [name, placeholder(index)]));
+  const stand = Object.fromEntries(names.map((name, index) => [name, placeholder(name, index, sources.merged)]));
   const config = loadConfig({ configPath: sources.file, env, environment: stand });
   const files = [sources.file, ...(sources.overlay ? [sources.overlayFile] : [])];
   const where = files.map((file) => path.basename(file)).join(' + ');
@@ -128,12 +139,26 @@ function pymBinIn(config: PymConfig): string {
 
 /**
  * The config the containers load, mounted at MOUNTED_CONFIG (outside the service root): the merged files with the
- * folders made absolute inside the image, the version pinned (its package.json is not beside it there), the host
+ * folders and client spec files made absolute inside the image, the version pinned (its package.json is not beside it there), the host
  * every interface, and env-secret names left as names.
  */
 function deployedConfig(merged: Record<string, unknown>, config: PymConfig, appDir: string): Record<string, unknown> {
   const inImage = (relative: string) => path.posix.join(appDir, path.relative(config.root, path.resolve(config.root, relative)).split(path.sep).join('/'));
-  return { ...merged, version: config.version, host: '0.0.0.0', apis: inImage(config.apis), src: inImage(config.src) };
+  const clients = Object.fromEntries(
+    Object.entries((merged.clients ?? {}) as Record<string, Record<string, unknown>>).map(([name, client]) => [
+      name,
+      typeof client.spec === 'string' && !/^https?:\/\//.test(client.spec) ? { ...client, spec: inImage(client.spec) } : client,
+    ]),
+  );
+  return {
+    ...merged,
+    version: config.version,
+    host: '0.0.0.0',
+    apis: inImage(config.apis),
+    src: inImage(config.src),
+    clients_dir: inImage(config.clients_dir),
+    ...(merged.clients ? { clients } : {}),
+  };
 }
 
 /** The text of the deployed config file: a header saying where it comes from, then the YAML. */

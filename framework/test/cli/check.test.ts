@@ -29,7 +29,7 @@ describe('pym check', () => {
 
   test("the repository's example service passes", () => {
     expect(example).toMatchObject({ code: 0, stderr: '' });
-    expect(example.stdout).toMatch(/^library: ok \(4 APIs, \d+ operations, \d+ tasks, \d+ schedules; env dev\)\n$/);
+    expect(example.stdout).toMatch(/^library: ok \(5 APIs, \d+ operations, \d+ tasks, \d+ schedules; env dev\)\n$/);
   });
 
   test('a broken x-bind-server, a broken x-parent and a broken schedule: all three, each naming its file and place', () => {

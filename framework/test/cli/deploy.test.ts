@@ -67,9 +67,14 @@ test('the example service from its compose file: the API command serves, the wor
     PYM_CONFIG: configFile, // compose mounts it at /etc/pym/pym-config.yaml
     LIBRARY_JWT_SECRET: jwtSecret,
     LIBRARY_REDIS_URL: redisUrl,
+    LIBRARY_AUDIT_URL: 'http://127.0.0.1:9', // the audit service is not part of this run: nothing here calls it
     PYM_NO_TS_LOADER: '1', // the image's: the compiled handlers
   });
-  expect(api.environment).toMatchObject({ PYM_ENV: 'prod', LIBRARY_JWT_SECRET: expect.stringContaining('${LIBRARY_JWT_SECRET:?') });
+  expect(api.environment).toMatchObject({
+    PYM_ENV: 'prod',
+    LIBRARY_JWT_SECRET: expect.stringContaining('${LIBRARY_JWT_SECRET:?'),
+    LIBRARY_AUDIT_URL: expect.stringContaining('${LIBRARY_AUDIT_URL:?'),
+  });
   for (const service of [api, worker]) expect(service.command.slice(0, 2)).toEqual(['node', 'bin/pym']);
 
   const server = spawnPym(api.command.slice(2), { cwd: REPO_ROOT, env: environment(api) });

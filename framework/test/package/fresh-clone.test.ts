@@ -145,7 +145,11 @@ test('its dependencies are exactly the packages its JavaScript requires; dev too
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
       else if (entry.name.endsWith('.js')) {
-        for (const { fileName } of ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true).importedFiles) {
+        const text = fs.readFileSync(file, 'utf8');
+        // require.resolve('x') with no `paths` locates a file of the framework's own dependency (swagger-ui-dist's
+        // assets); with `paths` it looks in the service (its dev tools, Bull Board), checked below.
+        const resolved = [...text.matchAll(/require\.resolve\('([^']+)'\)/g)].map((match) => ({ fileName: match[1]! }));
+        for (const { fileName } of [...ts.preProcessFile(text, true, true).importedFiles, ...resolved]) {
           if (fileName.startsWith('.') || fileName.startsWith('node:')) continue;
           required.add(fileName.startsWith('@') ? fileName.split('/').slice(0, 2).join('/') : fileName.split('/')[0]!);
         }
