@@ -76,6 +76,7 @@ test('pym gen writes the file first (the specs reference it), then the models; -
     'PymTaskNotFound',
     'PymTaskAlreadyFinished',
     'PymTaskQueueUnavailable',
+    'PymServiceNotReady',
     'PymTaskAccepted',
   ]);
   stdout.length = 0;
