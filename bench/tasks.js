@@ -1,13 +1,14 @@
 // bench/tasks.js: @asyncTask vs raw BullMQ on one Redis: enqueue latency, no-op throughput, call→start, delayed lateness.
 //
 //   npm run bench:tasks                    # build, then the default run (~5 minutes)
-//   node bench/tasks.js --quick            # ~30 s smoke run
+//   node bench/tasks.js --quick            # ~1 minute smoke run
 //   node bench/tasks.js --no-hz100         # do not rerun the delayed measurement under CONFIG SET hz 100
 //   node bench/tasks.js --node /path/node  # the whole bench on another Node (the reference is Node 24)
 //
-// pym side: decorated calls of the tasks in fixtures/tasks-service, made as a handler makes them: inside one context
-// that already holds a token and its claims (withBackendToken mints it once, before any measurement; no call mints
-// one), consumed by `pym worker` in a child process. Raw side: queue.add of the same payload, consumed by a
+// pym side: decorated calls of the tasks in fixtures/tasks-service, made as a handler makes them: inside the app's
+// context, which already holds a token and its claims (app.run + withBackendToken mint it once, before any
+// measurement; no call mints one), so through the app's task queue with its metrics and tracing (the defaults);
+// consumed by `pym worker` in a child process. Raw side: queue.add of the same payload, consumed by a
 // hand-written BullMQ Worker (fixtures/tasks-service/raw-worker.js) in a child process at the same concurrency. Both
 // sides run back to back in every round (block of enqueues, throughput round, probe) against the same Redis, under a
 // unique key prefix deleted at the end; each ratio is the median of the per-round ratios, with their range, never a
@@ -15,6 +16,7 @@
 // whole script on the other binary. Progress goes to stderr, the markdown report to stdout. Targets (TARGETS below)
 // are printed with pass/miss, never asserted: exit 1 only when the run is invalid (a job failed, a worker died).
 'use strict';
+const { AsyncLocalStorage } = require('node:async_hooks');
 const { execFileSync, spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
@@ -22,7 +24,6 @@ const os = require('node:os');
 const path = require('node:path');
 const { Queue } = require('bullmq');
 const IORedis = require('ioredis');
-const { AsyncLocalStorage } = require('node:async_hooks');
 const { createApp, withBackendToken } = require('@pym/framework');
 const h = require('./fixtures/tasks-service/harness');
 
@@ -62,7 +63,7 @@ const USAGE = `usage: node bench/tasks.js [--quick] [--enqueue N] [--jobs M] [--
   --cpu-prof       run both workers with node --cpu-prof (profiles written to a temp folder, path printed)
   --node PATH      run the whole bench (enqueues in this script, both workers) on that Node binary; the targets are
                    set for Node ${REFERENCE_NODE_MAJOR}
-  --quick          smoke run: --enqueue 1000 --jobs 3000 --rounds 2 --latency 300 --delayed 100 (~30 s)`;
+  --quick          smoke run: --enqueue 1000 --jobs 3000 --rounds 2 --latency 300 --delayed 100 (~1 minute)`;
 
 function parseArgs(argv) {
   const options = { enqueue: 5000, jobs: 20000, rounds: 5, latency: 2000, delayed: 300, concurrency: 10, hz100: true, cpuProf: false, node: undefined, redis: process.env.REDIS_URL || 'redis://127.0.0.1:6379' };
@@ -367,7 +368,7 @@ function report(options, ctx, results) {
     '',
     `- date ${new Date().toISOString()}, node ${process.version} (${process.execPath}) for this script (the enqueues) and both workers, ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     `- Redis ${ctx.redisVersion} at ${options.redis} (hz ${ctx.hz}, dynamic-hz ${ctx.dynamicHz}), BullMQ ${require('bullmq/package.json').version}, same Redis and prefix for both sides`,
-    `- pym: decorated calls made as in a handler (inside one context that already holds a token: minted once, before the measurements), async.encrypt ${ctx.config.async.encrypt}, job data ${ctx.sizes.pym} bytes (${ctx.sizes.pymPlain} with encrypt false; raw: ${ctx.sizes.raw} bytes, the same argument); workers: \`pym worker --concurrency ${options.concurrency}\` vs a BullMQ Worker at concurrency ${options.concurrency}, each in its own process`,
+    `- pym: decorated calls made as in a handler (inside the app's context, which already holds a token: minted once, before the measurements; the app's task queue, metrics and tracing on), async.encrypt ${ctx.config.async.encrypt}, job data ${ctx.sizes.pym} bytes (${ctx.sizes.pymPlain} with encrypt false; raw: ${ctx.sizes.raw} bytes, the same argument); workers: \`pym worker --concurrency ${options.concurrency}\` vs a BullMQ Worker at concurrency ${options.concurrency}, each in its own process`,
     `- sizes: ${options.enqueue} enqueues (${results.enqueue.rounds.length} rounds of ≤ ${ENQUEUE_BLOCK}), ${options.rounds} × ${options.jobs} jobs drained, ${options.latency} call→start probes, ${options.delayed} delayed tasks (per side)`,
     '- paired: every round runs pym and raw back to back (then the informational sides; the order reversed every other round); "pym / raw" is the median of the per-round ratios [min–max over the rounds], never a ratio of medians. The pym and raw columns: enqueue and call→start percentiles over all samples; the rest medians over rounds',
     '',
