@@ -37,7 +37,7 @@ test('bench/tasks.js: both sides in every round, ratios paired per round with th
   const { code, stdout, stderr } = await runBench('tasks.js', ['--enqueue', '500', '--jobs', '40', '--rounds', '2', '--latency', '5', '--delayed', '8', '--no-hz100']);
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
   expect(stdout).toContain(`node ${process.version} (${process.execPath}) for this script (the enqueues) and both workers`);
-  expect(stdout).toContain('inside one context that already holds a token');
+  expect(stdout).toContain("inside the app's context, which already holds a token");
   const targets = targetLines(stdout);
   expect(targets.map((line) => line.replace(/:.*$/, '').replace(/^- \S+ +/, ''))).toEqual([
     'enqueue latency p50 ≤ 1.20× raw',
