@@ -1,14 +1,18 @@
-// bench/http.js: requests/s and p99 of pym vs hand-written express baselines serving the same spec (a script, not a test).
+// bench/http.js: requests/s of pym vs express 5 baselines serving the same spec and handlers (a script, not a test).
 //
-//   npm run bench:http                       # build, then the default run (~3 minutes)
-//   node bench/http.js --quick               # ~20 s smoke run
-//   node bench/http.js --duration 5 --rounds 5 --warmup 2 --connections 50
+//   npm run bench:http                       # build, then the default run (~6 minutes)
+//   node bench/http.js --quick               # ~45 s smoke run
+//   node bench/http.js --duration 5 --rounds 5 --warmup 3 --connections 50
+//   node bench/http.js --node /path/to/node  # the servers on another Node (the reference is Node 24)
 //   node bench/http.js --quick --cpu-prof    # also write a CPU profile of the pym server
 //   node bench/http.js --observability       # also pym with metrics and tracing off: their cost, paired per round
 //
-// Each server runs in its own child process (one Node process, one JS thread); autocannon loads it from this
-// process. Targets are interleaved and the rounds repeated; the report gives medians. Progress goes to stderr,
-// the markdown report to stdout. Exit code 1 when any response was not the expected status (the run is invalid).
+// Each server runs in its own child process (one Node process, one JS thread), on the Node of --node (default: the
+// one running this script); autocannon loads it from this process. Every round measures each route on every server
+// back to back (pym between the tuned baseline and pym-off, the order reversed every other round), and each ratio is
+// computed within its round: the report gives the median of the per-round ratios and their range, never a ratio of
+// medians. The targets (TARGETS below) are printed with pass/miss, never asserted. Progress goes to stderr, the
+// markdown report to stdout. Exit code 1 when any response was not the expected status (the run is invalid).
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,11 +27,31 @@ const { READY } = require('./servers/listen');
 const SERVICE_DIR = path.join(__dirname, 'fixtures', 'http-service');
 const CONFIG = yaml.load(fs.readFileSync(path.join(SERVICE_DIR, 'pym-config.yaml'), 'utf8'));
 
-/** The servers under test: pym first, then the hand-written baselines. */
+/** The Node major the targets are set for (issue #13: Node 24 LTS is the reference). */
+const REFERENCE_NODE_MAJOR = 24;
+
+/**
+ * The targets, each a floor on the median of pym's per-round ratios (req/s) to another server on each route. The
+ * model-layer target compares pym's two POST routes; the observability one runs with --observability only.
+ */
 const TARGETS = [
-  { id: 'pym', name: 'pym', script: 'pym.js', args: [] },
-  { id: 'A', name: 'baseline A (typical: jwt.verify with the secret string)', script: 'express.js', args: ['string'] },
-  { id: 'B', name: 'baseline B (tuned: jwt.verify with a crypto KeyObject)', script: 'express.js', args: ['keyobject'] },
+  { id: 'tuned', against: 'B', min: 1.0, what: 'pym ≥ 1.00× the hand-tuned baseline (B)' },
+  { id: 'bare', against: 'bare', min: 0.55, what: 'pym ≥ 0.55× bare express 5 (same routes and handlers, no validation, no JWT)' },
+  { id: 'observability', against: 'pym-off', min: 0.95, what: 'metrics + tracing cost ≤ 5 %: pym ≥ 0.95× pym with both off' },
+  { id: 'models', min: 0.95, what: 'models cost ≤ 5 %: pym POST /v1/items (named models) ≥ 0.95× POST /v1/items-plain (schemas inline)' },
+];
+
+/**
+ * The servers under test, in the order of a round (reversed every other round): pym sits next to the tuned baseline
+ * and to pym-off, the comparisons that matter most, so that those pairs run back to back.
+ */
+const SERVERS = [
+  { id: 'A', name: 'baseline A (typical: jwt.verify with the secret string)', short: 'baseline A (typical)', script: 'express.js', args: ['string'] },
+  { id: 'B', name: 'baseline B (tuned: jwt.verify with a crypto KeyObject)', short: 'baseline B (tuned)', script: 'express.js', args: ['keyobject'] },
+  { id: 'pym', name: 'pym', short: 'pym', script: 'pym.js', args: [] },
+  // --observability only: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) vs both off.
+  { id: 'pym-off', name: 'pym with metrics and tracing off', short: 'pym, metrics + tracing off', script: 'pym.js', args: ['--no-observability'], observability: true },
+  { id: 'bare', name: 'bare express 5 (same routes and handlers; no validation, no JWT)', short: 'bare express 5', script: 'express.js', args: ['bare'], bare: true },
 ];
 
 const NEW_ITEM = {
@@ -43,46 +67,51 @@ const NEW_ITEM = {
 const ROUTES = [
   { id: 'GET /v1/items/{id}', method: 'GET', path: '/v1/items/item-42', status: 200 },
   { id: 'POST /v1/items', method: 'POST', path: '/v1/items', status: 201, body: JSON.stringify(NEW_ITEM) },
-  // Same operation, schemas inline: pym's model layer has nothing to do (issue target: models cost ≤ 5%).
+  // Same operation, schemas inline: pym's model layer has nothing to do (the models target compares the two).
   { id: 'POST /v1/items-plain', method: 'POST', path: '/v1/items-plain', status: 201, body: JSON.stringify(NEW_ITEM) },
 ];
 
-/** --observability: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) vs both off. */
-const OBSERVABILITY_OFF = { id: 'pym-off', name: 'pym with metrics and tracing off', script: 'pym.js', args: ['--no-observability'] };
-
-const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S] [--connections N] [--quick] [--cpu-prof] [--observability]
-  --duration S     seconds measured per target and route in each round (default 8)
-  --rounds N       interleaved rounds; the report gives medians over them (default 3)
-  --warmup S       seconds of discarded load before each target's first measurement of a route (default 3)
+const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S] [--connections N] [--node PATH] [--quick]
+                         [--cpu-prof] [--observability]
+  --duration S     seconds measured per server and route in each round (default 5)
+  --rounds N       rounds; each ratio is the median of its per-round ratios, with their range (default 5)
+  --warmup S       seconds of discarded load before each server's first measurement of a route (default 3)
   --connections N  concurrent connections (default 50)
-  --quick          smoke run: --duration 2 --rounds 1 --warmup 1 (~20 s)
+  --node PATH      the Node binary running the servers (default: the one running this script); the targets are set
+                   for Node ${REFERENCE_NODE_MAJOR}. autocannon stays in this process: run the script with that Node to move it too
+  --quick          smoke run: --duration 2 --rounds 1 --warmup 1 (~45 s); explicit options win
   --cpu-prof       run the pym server with node --cpu-prof; the profile goes to $TMPDIR/pym-bench-profiles/ when it exits
-  --observability  also measure pym with metrics and tracing off, and report what they cost (target: within 5%)`;
+  --observability  also measure pym with metrics and tracing off, and report what they cost (target: within 5 %)`;
 
 function parseArgs(argv) {
-  const options = { duration: 8, rounds: 3, warmup: 3, connections: 50, quick: false, cpuProf: false, observability: false };
+  const options = { duration: 5, rounds: 5, warmup: 3, connections: 50, node: process.execPath, quick: false, cpuProf: false, observability: false };
   const numeric = { '--duration': 'duration', '--rounds': 'rounds', '--warmup': 'warmup', '--connections': 'connections' };
+  const given = {};
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
     } else if (arg === '--quick') {
-      Object.assign(options, { duration: 2, rounds: 1, warmup: 1, quick: true });
+      options.quick = true;
     } else if (arg === '--cpu-prof') {
       options.cpuProf = true;
     } else if (arg === '--observability') {
       options.observability = true;
+    } else if (arg === '--node') {
+      if (argv[index + 1] === undefined) fail(`--node needs the path of a Node binary\n${USAGE}`);
+      options.node = argv[++index];
     } else if (numeric[arg]) {
       const value = Number(argv[++index]);
       const min = arg === '--warmup' ? 0 : 1;
       if (!Number.isInteger(value) || value < min) fail(`${arg} needs an integer >= ${min}\n${USAGE}`);
-      options[numeric[arg]] = value;
+      given[numeric[arg]] = value;
     } else {
       fail(`unknown argument ${arg}\n${USAGE}`);
     }
   }
-  return options;
+  if (options.quick) Object.assign(options, { duration: 2, rounds: 1, warmup: 1 });
+  return Object.assign(options, given);
 }
 
 function fail(message) {
@@ -92,6 +121,15 @@ function fail(message) {
 
 function log(message) {
   process.stderr.write(`${message}\n`);
+}
+
+/** The version of the Node binary at `nodePath` (`v24.…`), or a clear failure when it does not run. */
+function nodeVersion(nodePath) {
+  try {
+    return execFileSync(nodePath, ['-p', 'process.version'], { encoding: 'utf8', timeout: 30000 }).trim();
+  } catch (error) {
+    return fail(`--node ${nodePath}: cannot run it (${error.message.split('\n')[0]})`);
+  }
 }
 
 const CLOCK_TICKS = clockTicks();
@@ -115,12 +153,12 @@ function cpuSeconds(pid) {
   }
 }
 
-/** Start a target's server in a child process and resolve with its base URL once it prints its port. */
-function startServer(target) {
-  const child = spawn(process.execPath, [...(target.nodeFlags ?? []), path.join(__dirname, 'servers', target.script), ...target.args], {
+/** Start a server in a child process on `nodePath` and resolve with its base URL once it prints its port. */
+function startServer(server, nodePath) {
+  const child = spawn(nodePath, [...(server.nodeFlags ?? []), path.join(__dirname, 'servers', server.script), ...server.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const forward = (line) => log(`[${target.id}] ${line}`);
+  const forward = (line) => log(`[${server.id}] ${line}`);
   readline.createInterface({ input: child.stderr }).on('line', forward);
   return new Promise((resolve, reject) => {
     let ready = false;
@@ -131,35 +169,41 @@ function startServer(target) {
         resolve({ child, url: `http://127.0.0.1:${match[1]}` });
       } else forward(line);
     });
+    child.once('error', reject);
     child.once('exit', (code, signal) => {
-      if (!ready) reject(new Error(`${target.name}: server exited (${signal ?? `code ${code}`}) before listening`));
+      if (!ready) reject(new Error(`${server.name}: server exited (${signal ?? `code ${code}`}) before listening`));
     });
   });
 }
 
-function stopServer(server) {
+function stopServer(running) {
   return new Promise((resolve) => {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve();
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGTERM');
+    if (running.child.exitCode !== null || running.child.signalCode !== null) return resolve();
+    running.child.once('exit', () => resolve());
+    running.child.kill('SIGTERM');
   });
 }
 
 /**
- * Check that a target really validates and authenticates before loading it: the two operations answer as
- * expected, an unknown body property is rejected with 400 and a missing token with 401.
+ * Check that a server answers as it should before loading it: the two operations answer as expected and, except
+ * on the bare server, an unknown body property or a bad email is rejected with 400 and a missing or foreign token
+ * with 401 (validation and JWT are on).
  */
-async function preflight(target, url, token) {
+async function preflight(server, url, token) {
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
   const checks = [
     { what: 'GET with token', path: '/v1/items/item-42', init: { headers: auth }, status: 200, body: (b) => b.id === 'item-42' && b.owner === 'bench-user' },
     { what: 'POST with token', path: '/v1/items', init: { method: 'POST', headers: json, body: JSON.stringify(NEW_ITEM) }, status: 201, body: (b) => b.name === NEW_ITEM.name && b.owner === 'bench-user' && typeof b.id === 'string' },
-    { what: 'POST with an extra body property', path: '/v1/items', init: { method: 'POST', headers: json, body: JSON.stringify({ ...NEW_ITEM, extra: 1 }) }, status: 400 },
-    { what: 'POST with a bad email', path: '/v1/items', init: { method: 'POST', headers: json, body: JSON.stringify({ ...NEW_ITEM, email: 'nope' }) }, status: 400 },
-    { what: 'GET without token', path: '/v1/items/item-42', init: {}, status: 401 },
-    { what: 'GET with a token of another audience', path: '/v1/items/item-42', init: { headers: { authorization: `Bearer ${makeToken({ audience: 'someone-else' })}` } }, status: 401 },
   ];
+  if (!server.bare) {
+    checks.push(
+      { what: 'POST with an extra body property', path: '/v1/items', init: { method: 'POST', headers: json, body: JSON.stringify({ ...NEW_ITEM, extra: 1 }) }, status: 400 },
+      { what: 'POST with a bad email', path: '/v1/items', init: { method: 'POST', headers: json, body: JSON.stringify({ ...NEW_ITEM, email: 'nope' }) }, status: 400 },
+      { what: 'GET without token', path: '/v1/items/item-42', init: {}, status: 401 },
+      { what: 'GET with a token of another audience', path: '/v1/items/item-42', init: { headers: { authorization: `Bearer ${makeToken({ audience: 'someone-else' })}` } }, status: 401 },
+    );
+  }
   for (const check of checks) {
     const response = await fetch(url + check.path, check.init);
     const text = await response.text();
@@ -171,7 +215,7 @@ async function preflight(target, url, token) {
         ok = false;
       }
     }
-    if (!ok) throw new Error(`${target.name}: ${check.what}: expected ${check.status}, got ${response.status} ${text.slice(0, 300)}`);
+    if (!ok) throw new Error(`${server.name}: ${check.what}: expected ${check.status}, got ${response.status} ${text.slice(0, 300)}`);
   }
 }
 
@@ -185,14 +229,14 @@ function makeToken(overrides = {}) {
   });
 }
 
-/** One autocannon run; returns req/s, p99 and the count of responses that were not the expected status. */
-async function load(server, route, token, seconds, connections) {
-  const { url } = server;
-  const cpuBefore = cpuSeconds(server.child.pid);
+/** One autocannon run; returns req/s, p99, server CPU and the count of responses that were not the expected status. */
+async function load(running, route, token, seconds, connections) {
+  const { url } = running;
+  const cpuBefore = cpuSeconds(running.child.pid);
   const headers = { authorization: `Bearer ${token}` };
   if (route.body) headers['content-type'] = 'application/json';
   const result = await autocannon({ url: url + route.path, method: route.method, headers, body: route.body, connections, duration: seconds });
-  const cpuAfter = cpuSeconds(server.child.pid);
+  const cpuAfter = cpuSeconds(running.child.pid);
   const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   const statuses = Object.entries(result.statusCodeStats ?? {});
   const unexpected = statuses.filter(([code]) => Number(code) !== route.status).reduce((sum, [, stats]) => sum + stats.count, 0);
@@ -216,102 +260,125 @@ function median(values) {
 }
 
 function formatNumber(value, digits = 0) {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return value === undefined || Number.isNaN(value) ? 'n/a' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 function percent(share) {
   return share === undefined ? 'n/a' : `${Math.round(share * 100)}%`;
 }
 
-const SHORT_NAMES = { pym: 'pym', A: 'baseline A (typical)', B: 'baseline B (tuned)', 'pym-off': 'pym, metrics + tracing off' };
-
 /**
- * What metrics and tracing cost: per route, pym (both on) / pym-off, for req/s and req/CPU-s, as the median of the
- * ratios of each round (the two ran back to back there, under the same load).
+ * The per-round ratios of `key` between two sets of samples (`top` / `bottom`), matched by round; rounds where
+ * either side lacks the figure are left out.
  */
-function observabilityReport(samples) {
-  const lines = ['', 'Metrics + tracing API (no SDK) on vs off, paired per round (median of per-round ratios; target ≥ 0.95× req/s):', ''];
-  for (const route of ROUTES) {
-    const on = samples.filter((s) => s.target === 'pym' && s.route === route.id);
-    const off = samples.filter((s) => s.target === 'pym-off' && s.route === route.id);
-    const ratios = (key) => on.map((run, index) => (off[index]?.[key] ? run[key] / off[index][key] : undefined)).filter((ratio) => ratio !== undefined);
-    const rps = ratios('reqPerSec');
-    const cpu = ratios('reqPerCpuSec');
-    const shown = (values) => (values.length === 0 ? 'n/a' : `${median(values).toFixed(3)}× (rounds: ${values.map((v) => v.toFixed(3)).join(', ')})`);
-    const verdict = rps.length === 0 ? '' : median(rps) >= 0.95 ? ' meets the target' : ' BELOW the target';
-    lines.push(`- ${route.id}: req/s ${shown(rps)}; req/CPU-s ${shown(cpu)};${verdict}`);
+function perRoundRatios(top, bottom, key) {
+  const ratios = [];
+  for (const sample of top) {
+    const other = bottom.find((candidate) => candidate.round === sample.round);
+    if (other && sample[key] !== undefined && other[key]) ratios.push(sample[key] / other[key]);
   }
-  return lines.join('\n');
+  return ratios;
 }
 
-function report(options, samples, problems, context) {
+/** A paired ratio: the median of the per-round ratios, their range and their count. */
+function summarize(ratios) {
+  if (ratios.length === 0) return undefined;
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds: ratios.length };
+}
+
+/** "1.05× [0.98–1.10]" (the range only when there is more than one round). */
+function shownRatio(summary) {
+  if (!summary) return 'n/a';
+  const range = summary.rounds > 1 ? ` [${summary.min.toFixed(2)}–${summary.max.toFixed(2)}]` : '';
+  return `${summary.median.toFixed(2)}×${range}`;
+}
+
+/** The paired ratios of pym to every other server, per route and key, and of pym's named-model route to its inline one. */
+function pairedRatios(samples, servers) {
+  const of = (serverId, routeId) => samples.filter((s) => s.server === serverId && s.route === routeId);
+  const ratios = {};
+  for (const route of ROUTES) {
+    for (const server of servers.filter((s) => s.id !== 'pym')) {
+      for (const key of ['reqPerSec', 'reqPerCpuSec']) {
+        ratios[`${server.id} ${route.id} ${key}`] = summarize(perRoundRatios(of('pym', route.id), of(server.id, route.id), key));
+      }
+    }
+  }
+  for (const key of ['reqPerSec', 'reqPerCpuSec']) {
+    ratios[`models ${key}`] = summarize(perRoundRatios(of('pym', 'POST /v1/items'), of('pym', 'POST /v1/items-plain'), key));
+  }
+  return ratios;
+}
+
+/** The pass/miss lines of every target that this run measured. */
+function targetLines(ratios, servers, context) {
+  const lines = [];
+  const verdict = (summary, min) => (!summary ? 'n/a ' : summary.median >= min ? 'pass' : 'MISS');
+  for (const target of TARGETS) {
+    if (target.id === 'models') {
+      const summary = ratios['models reqPerSec'];
+      lines.push(`- ${verdict(summary, target.min)}  ${target.what}: ${shownRatio(summary)} (req/CPU-s ${shownRatio(ratios['models reqPerCpuSec'])})`);
+      continue;
+    }
+    if (!servers.some((s) => s.id === target.against)) continue;
+    for (const route of ROUTES) {
+      const summary = ratios[`${target.against} ${route.id} reqPerSec`];
+      lines.push(`- ${verdict(summary, target.min)}  ${target.what}, ${route.id}: ${shownRatio(summary)} (req/CPU-s ${shownRatio(ratios[`${target.against} ${route.id} reqPerCpuSec`])})`);
+    }
+  }
+  if (context.serverMajor !== REFERENCE_NODE_MAJOR) {
+    lines.push(`- note: the servers ran on Node ${context.serverVersion}; the targets are set for Node ${REFERENCE_NODE_MAJOR} (run with --node PATH to a Node ${REFERENCE_NODE_MAJOR}).`);
+  }
+  if (context.rounds === 1) lines.push('- note: one round: each ratio is that round\'s only (no range); a verdict needs several rounds.');
+  return lines;
+}
+
+function report(options, samples, problems, context, servers) {
   const lines = [];
   const cpus = os.cpus();
   const loads = (values) => values.map((l) => l.toFixed(2)).join(' ');
-  lines.push('## HTTP benchmark: pym vs hand-written express 5 + express-openapi-validator + jsonwebtoken');
+  lines.push('## HTTP benchmark: pym vs express 5 baselines on the same spec and handlers');
   lines.push('');
-  lines.push(`- date: ${context.startedAt.toISOString()}; node ${process.version}; ${os.platform()} ${os.arch()}; CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length}; load average (1/5/15 min) at start ${loads(context.loadAtStart)}, at end ${loads(os.loadavg())}`);
-  lines.push(`- each server in its own Node process; autocannon in the parent; ${options.connections} connections; ${options.duration} s per measurement; ${options.rounds} interleaved round(s); ${options.warmup} s discarded warmup before each target's first measurement of a route; figures are medians over rounds`);
-  lines.push('- every target: request validation (JSON body: 6 properties, formats email/uri/date-time, additionalProperties false) and response validation by express-openapi-validator, JWT (HS256, issuer and audience pinned) on every request, same spec file and same handler logic');
-  lines.push('- baseline A: jwt.verify(token, secretString, …) as usually written; baseline B: jwt.verify with a prebuilt crypto.createSecretKey() KeyObject');
+  lines.push(`- date: ${context.startedAt.toISOString()}; servers on node ${context.serverVersion} (${options.node}); load generator (autocannon) on node ${process.version}; ${os.platform()} ${os.arch()}; CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length}; load average (1/5/15 min) at start ${loads(context.loadAtStart)}, at end ${loads(os.loadavg())}`);
+  lines.push(`- each server in its own Node process; autocannon in the parent; ${options.connections} connections; ${options.duration} s per measurement; ${options.rounds} round(s); ${options.warmup} s discarded warmup before each server's first measurement of a route`);
+  lines.push('- paired: each round measures a route on every server back to back (pym between baseline B and pym-off; the order reversed every other round, the route order too); a ratio is the median of the per-round ratios, [min–max] over the rounds');
+  lines.push('- pym and baselines A, B: request validation (JSON body: 6 properties, formats email/uri/date-time, additionalProperties false) and response validation by express-openapi-validator, JWT (HS256, issuer and audience pinned) on every request, same spec file and same handler logic');
+  lines.push('- baseline A: jwt.verify(token, secretString, …) as usually written; baseline B (hand-tuned): jwt.verify with a prebuilt crypto.createSecretKey() KeyObject; bare: express 5 with express.json() and the same handlers, nothing else');
   lines.push('- pym runs with log_level: warn (its per-request access log line is at info, so it is off here)');
   lines.push('- server CPU: share of one core the server process used while measured; req/CPU-s: requests per server CPU-second (less sensitive to other load on the machine)');
   lines.push('');
-  lines.push('| target | route | req/s (median) | p99 ms (median) | pym / A (req/s) | pym / B (req/s) | server CPU | req/CPU-s | pym / A (req/CPU-s) | pym / B (req/CPU-s) |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const medians = {};
-  const pick = (runs, key) => (runs.every((r) => r[key] !== undefined) ? median(runs.map((r) => r[key])) : undefined);
+  lines.push('Per server (medians over the rounds, for reference; the ratios below are paired per round):');
+  lines.push('');
+  lines.push('| server | route | req/s | p99 ms | server CPU | req/CPU-s |');
+  lines.push('|---|---|---:|---:|---:|---:|');
+  const pick = (runs, key) => (runs.length > 0 && runs.every((r) => r[key] !== undefined) ? median(runs.map((r) => r[key])) : undefined);
   for (const route of ROUTES) {
-    for (const target of TARGETS) {
-      const runs = samples.filter((s) => s.target === target.id && s.route === route.id);
-      medians[`${target.id} ${route.id}`] = {
-        reqPerSec: pick(runs, 'reqPerSec'),
-        p99: pick(runs, 'p99'),
-        cpuShare: pick(runs, 'cpuShare'),
-        reqPerCpuSec: pick(runs, 'reqPerCpuSec'),
-      };
-    }
-    const pym = medians[`pym ${route.id}`];
-    const ratio = (other, key) => {
-      const base = medians[`${other} ${route.id}`][key];
-      return pym[key] === undefined || !base ? 'n/a' : `${(pym[key] / base).toFixed(2)}×`;
-    };
-    for (const target of TARGETS) {
-      const m = medians[`${target.id} ${route.id}`];
-      const own = (text) => (target.id === 'pym' ? text : '—');
-      lines.push(
-        `| ${SHORT_NAMES[target.id]} | ${route.id} | ${formatNumber(m.reqPerSec)} | ${formatNumber(m.p99, 1)} | ${own(ratio('A', 'reqPerSec'))} | ${own(ratio('B', 'reqPerSec'))} | ${percent(m.cpuShare)} | ${m.reqPerCpuSec === undefined ? 'n/a' : formatNumber(m.reqPerCpuSec)} | ${own(ratio('A', 'reqPerCpuSec'))} | ${own(ratio('B', 'reqPerCpuSec'))} |`,
-      );
+    for (const server of servers) {
+      const runs = samples.filter((s) => s.server === server.id && s.route === route.id);
+      lines.push(`| ${server.short} | ${route.id} | ${formatNumber(pick(runs, 'reqPerSec'))} | ${formatNumber(pick(runs, 'p99'), 1)} | ${percent(pick(runs, 'cpuShare'))} | ${formatNumber(pick(runs, 'reqPerCpuSec'))} |`);
     }
   }
-  lines.push('');
-  lines.push('Target: pym ≥ 1.0× the hand-written baseline (req/s).');
-  lines.push('');
-  for (const route of ROUTES) {
-    const pym = medians[`pym ${route.id}`].reqPerSec;
-    const verdicts = ['A', 'B'].map((b) => {
-      const ratio = pym / medians[`${b} ${route.id}`].reqPerSec;
-      return `${ratio.toFixed(2)}× baseline ${b} (${ratio >= 1 ? 'meets the target' : 'BELOW the target'})`;
-    });
-    lines.push(`- ${route.id}: pym ${verdicts.join(', ')}`);
+  const ratios = pairedRatios(samples, servers);
+  const others = servers.filter((s) => s.id !== 'pym');
+  for (const [key, label] of [['reqPerSec', 'req/s'], ['reqPerCpuSec', 'req/CPU-s']]) {
+    lines.push('');
+    lines.push(`pym / other server, ${label}: median of the per-round ratios [min–max]:`);
+    lines.push('');
+    lines.push(`| route | ${others.map((s) => `pym / ${s.short}`).join(' | ')} |`);
+    lines.push(`|---|${others.map(() => '---:').join('|')}|`);
+    for (const route of ROUTES) lines.push(`| ${route.id} | ${others.map((s) => shownRatio(ratios[`${s.id} ${route.id} ${key}`])).join(' | ')} |`);
   }
-  const withModels = medians['pym POST /v1/items'];
-  const plain = medians['pym POST /v1/items-plain'];
-  const modelRatio = withModels.reqPerSec / plain.reqPerSec;
-  const modelCpuRatio = withModels.reqPerCpuSec && plain.reqPerCpuSec ? withModels.reqPerCpuSec / plain.reqPerCpuSec : undefined;
   lines.push('');
-  lines.push(
-    `Model layer (pym POST with the body and reply as named models vs the same schemas inline): ${modelRatio.toFixed(3)}× req/s` +
-      `${modelCpuRatio === undefined ? '' : `, ${modelCpuRatio.toFixed(3)}× req/CPU-s`}; target ≥ 0.95× (models cost ≤ 5%): ` +
-      `${modelRatio >= 0.95 ? 'meets the target' : 'BELOW the target'}`,
-  );
+  lines.push(`Targets (Node ${REFERENCE_NODE_MAJOR}, medians of paired per-round ratios of req/s):`);
   lines.push('');
-  lines.push('Every measurement (req/s, p99, server CPU), in run order per target:');
+  lines.push(...targetLines(ratios, servers, { ...context, rounds: options.rounds }));
+  lines.push('');
+  lines.push('Every measurement (req/s, p99, server CPU), per server in round order:');
   lines.push('');
   for (const route of ROUTES) {
-    for (const target of TARGETS) {
-      const runs = samples.filter((s) => s.target === target.id && s.route === route.id);
-      lines.push(`- ${target.id} ${route.id}: ${runs.map((r) => `${formatNumber(r.reqPerSec)} req/s, p99 ${r.p99} ms, CPU ${percent(r.cpuShare)}`).join('; ')}`);
+    for (const server of servers) {
+      const runs = samples.filter((s) => s.server === server.id && s.route === route.id);
+      lines.push(`- ${server.id} ${route.id}: ${runs.map((r) => `${formatNumber(r.reqPerSec)} req/s, p99 ${r.p99} ms, CPU ${percent(r.cpuShare)}`).join('; ')}`);
     }
   }
   lines.push('');
@@ -326,46 +393,46 @@ function report(options, samples, problems, context) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const context = { startedAt: new Date(), loadAtStart: os.loadavg() };
+  const serverVersion = nodeVersion(options.node);
+  const context = { startedAt: new Date(), loadAtStart: os.loadavg(), serverVersion, serverMajor: Number(/^v(\d+)/.exec(serverVersion)?.[1]) };
   const token = makeToken();
-  const servers = new Map();
-  const stopAll = () => Promise.all([...servers.values()].map(stopServer));
+  const servers = SERVERS.filter((server) => !server.observability || options.observability).map((server) => ({ ...server }));
+  const running = new Map();
+  const stopAll = () => Promise.all([...running.values()].map(stopServer));
   process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
   try {
     const profileDir = path.join(os.tmpdir(), 'pym-bench-profiles');
-    if (options.cpuProf) TARGETS[0].nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-    if (options.observability) TARGETS.push(OBSERVABILITY_OFF);
-    for (const target of TARGETS) {
-      const server = await startServer(target);
-      servers.set(target.id, server);
-      await preflight(target, server.url, token);
-      log(`${target.name}: ${server.url} (pid ${server.child.pid}), preflight ok (validation and JWT on)`);
+    if (options.cpuProf) servers.find((s) => s.id === 'pym').nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+    log(`servers on node ${serverVersion} (${options.node}); load generator on node ${process.version}`);
+    for (const server of servers) {
+      const started = await startServer(server, options.node);
+      running.set(server.id, started);
+      await preflight(server, started.url, token);
+      log(`${server.name}: ${started.url} (pid ${started.child.pid}), preflight ok${server.bare ? '' : ' (validation and JWT on)'}`);
     }
     const samples = [];
     const problems = [];
-    const perRun = options.duration + options.warmup / options.rounds;
-    log(`measuring: about ${Math.round(TARGETS.length * ROUTES.length * options.rounds * perRun)} s`);
+    log(`measuring: about ${Math.round(servers.length * ROUTES.length * (options.rounds * options.duration + options.warmup))} s`);
     for (let round = 0; round < options.rounds; round++) {
-      // Rotate the target order each round so no target always runs first (or right after another's load).
-      const order = TARGETS.map((_, index) => TARGETS[(index + round) % TARGETS.length]);
-      // Reverse the route order every other round, so no route always follows the same load.
+      // Every other round reverses the server order (who goes first in each pair alternates) and the route order.
+      const order = round % 2 === 1 ? [...servers].reverse() : servers;
       for (const route of round % 2 === 1 ? [...ROUTES].reverse() : ROUTES) {
-        for (const target of order) {
+        for (const server of order) {
           const check = (run, phase) => {
             if (run.unexpected > 0 || run.errors > 0 || run.timeouts > 0) {
-              problems.push(`round ${round + 1} ${phase} ${target.id} ${route.id}: statuses ${JSON.stringify(run.statuses)}, ${run.errors} errors, ${run.timeouts} timeouts (expected only ${route.status})`);
+              problems.push(`round ${round + 1} ${phase} ${server.id} ${route.id}: statuses ${JSON.stringify(run.statuses)}, ${run.errors} errors, ${run.timeouts} timeouts (expected only ${route.status})`);
             }
           };
-          const server = servers.get(target.id);
-          if (round === 0 && options.warmup > 0) check(await load(server, route, token, options.warmup, options.connections), 'warmup');
-          const run = await load(server, route, token, options.duration, options.connections);
+          const target = running.get(server.id);
+          if (round === 0 && options.warmup > 0) check(await load(target, route, token, options.warmup, options.connections), 'warmup');
+          const run = await load(target, route, token, options.duration, options.connections);
           check(run, 'measure');
-          samples.push({ target: target.id, route: route.id, ...run });
-          log(`round ${round + 1}/${options.rounds} ${target.id.padEnd(3)} ${route.id.padEnd(20)} ${formatNumber(run.reqPerSec).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${percent(run.cpuShare)}${run.unexpected ? `  ${run.unexpected} unexpected` : ''}`);
+          samples.push({ server: server.id, route: route.id, round, ...run });
+          log(`round ${round + 1}/${options.rounds} ${server.id.padEnd(7)} ${route.id.padEnd(20)} ${formatNumber(run.reqPerSec).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${percent(run.cpuShare)}${run.unexpected ? `  ${run.unexpected} unexpected` : ''}`);
         }
       }
     }
-    console.log(report(options, samples, problems, context) + (options.observability ? observabilityReport(samples) : ''));
+    console.log(report(options, samples, problems, context, servers));
     process.exitCode = problems.length > 0 ? 1 : 0;
     if (options.cpuProf) log(`pym CPU profile: ${profileDir}/*.cpuprofile (written when its server exits)`);
   } finally {

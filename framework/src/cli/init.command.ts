@@ -33,6 +33,8 @@ export interface InitResult {
 
 interface FrameworkPackage {
   version: string;
+  /** The Node versions the framework supports: the scaffold declares the same. */
+  engines: { node: string };
   devDependencies: Record<string, string>;
 }
 
@@ -63,7 +65,7 @@ function packageJson(name: string, frameworkSpec: string, framework: FrameworkPa
     version: '0.1.0',
     private: true,
     description: `${name}: a pym service`,
-    engines: { node: '>=20.6.0' },
+    engines: { node: framework.engines.node },
     scripts: {
       start: 'exec pym start',
       dev: 'exec pym dev',

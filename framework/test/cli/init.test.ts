@@ -6,7 +6,8 @@ import path from 'node:path';
 import { initService } from '../../src/cli/init.command';
 import { runPym } from '../helpers/spawn-pym';
 
-const FRAMEWORK_VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+const FRAMEWORK_PACKAGE = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string; engines: { node: string } };
+const FRAMEWORK_VERSION = FRAMEWORK_PACKAGE.version;
 let work: string;
 
 beforeAll(() => {
@@ -37,6 +38,8 @@ test('it writes the whole service, names filled in, dot files restored, models g
   expect(fs.readFileSync(path.join(result.dir, 'apis/orders.models.ts'), 'utf8')).toMatch(/export const ReportOrder\b/);
   const manifest = JSON.parse(fs.readFileSync(path.join(result.dir, 'package.json'), 'utf8'));
   expect(manifest.scripts.start).toBe('exec pym start');
+  // The Node lines the framework supports, not a copy that drifts.
+  expect(manifest.engines).toEqual({ node: FRAMEWORK_PACKAGE.engines.node });
   expect(Object.keys(manifest.devDependencies).sort()).toEqual(['@types/node', 'pino-pretty', 'tsx', 'typescript']);
   // A fresh development secret per service.
   const other = await initService(path.join(work, 'other'));
