@@ -17,13 +17,22 @@ export type ServiceTokenVerifier = (token: string) => TokenClaims | Promise<Toke
  * the provider's algorithm list, an RS/PS/ES token naming none by `jwt_algorithms`. Without `jwt_secret`, only the
  * providers' tokens are accepted.
  *
- * @throws Error naming `jwt_secret` when the config has neither `jwt_secret` nor `jwt_issuers`.
+ * @throws Error naming `jwt_secret` and `jwt_issuers` when the config has neither.
  * @example
  * const verify = createServiceVerifier(config);
  * const claims = await verify(readBearerToken(req.headers.authorization, undefined));
  */
 export function createServiceVerifier(config: PymConfig): ServiceTokenVerifier {
-  if (config.jwt_issuers.length === 0) return createTokenVerifier(jwtSettingsFrom(config));
+  if (config.jwt_issuers.length === 0) {
+    if (!config.jwt_secret) {
+      throw new Error(
+        `${config.file}: jwt_secret is missing; it is required to sign and verify JWTs ` +
+          '(at least 16 characters; list its environment variable in env_secrets to keep it out of the file), ' +
+          "unless the service accepts only identity providers' tokens (jwt_issuers)",
+      );
+    }
+    return createTokenVerifier(jwtSettingsFrom(config));
+  }
   const hmac = config.jwt_secret ? createTokenVerifier(jwtSettingsFrom(config)) : undefined;
   const idp = createIdpVerifier(config.jwt_issuers, config.jwt_leeway);
   return function verifyToken(token: string) {
