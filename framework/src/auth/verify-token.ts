@@ -3,9 +3,9 @@ import jwt from 'jsonwebtoken';
 import type { TokenClaims } from '../context/request-context';
 import { TokenExpired, TokenInvalid } from '../errors/builtin-errors';
 import type { JwtAlgorithm, JwtSettings } from './jwt-settings';
+import { HMAC_ALGORITHMS } from './key-algorithms';
 import { secretKeyFor } from './secret-key';
-
-const HMAC_ALGORITHMS: readonly string[] = ['HS256', 'HS384', 'HS512'];
+import { readUnverified, safeAlgorithmName } from './token-parts';
 
 /** A function verifying one raw JWT and returning its claims. */
 export type TokenVerifier = (token: string) => TokenClaims;
@@ -85,7 +85,7 @@ function checkSettings(settings: JwtSettings): void {
     throw new TypeError('JWT settings: algorithms must list at least one of HS256, HS384, HS512');
   }
   for (const algorithm of settings.algorithms) {
-    if (!HMAC_ALGORITHMS.includes(algorithm)) {
+    if (!(HMAC_ALGORITHMS as readonly string[]).includes(algorithm)) {
       throw new TypeError(`JWT settings: algorithm ${String(algorithm)} is not one of HS256, HS384, HS512`);
     }
   }
@@ -96,25 +96,12 @@ function checkSettings(settings: JwtSettings): void {
 
 /** Reject malformed tokens and foreign algorithms with precise messages before any crypto. */
 function checkShape(token: string, algorithms: readonly string[]): void {
-  if (typeof token !== 'string' || token === '') throw new TokenInvalid('The token is empty');
-  const parts = token.split('.');
-  if (parts.length !== 3) {
-    throw new TokenInvalid('The token is malformed: a JWT has three dot-separated parts');
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-  } catch {
-    throw new TokenInvalid('The token is malformed: its header is not base64url-encoded JSON');
-  }
-  const alg = typeof header === 'object' && header !== null ? (header as { alg?: unknown }).alg : undefined;
-  if (typeof alg !== 'string') throw new TokenInvalid('The token header has no algorithm');
-  if (alg.toLowerCase() === 'none' || parts[2] === '') throw new TokenInvalid('The token is not signed');
-  if (!algorithms.includes(alg)) throw new TokenInvalid(`The token's algorithm ${safe(alg)} is not accepted`);
+  const { alg } = readUnverified(token);
+  if (!algorithms.includes(alg)) throw new TokenInvalid(`The token's algorithm ${safeAlgorithmName(alg)} is not accepted`);
 }
 
 /** Map a jsonwebtoken error to TokenExpired or TokenInvalid, keeping it as the logged cause. */
-function toClientError(error: unknown): Error {
+export function toClientError(error: unknown): Error {
   if (error instanceof jwt.TokenExpiredError) return new TokenExpired('The token has expired', { cause: error });
   if (error instanceof jwt.NotBeforeError) return new TokenInvalid('The token is not valid yet (nbf)', { cause: error });
   const message = error instanceof Error ? error.message : '';
@@ -131,9 +118,4 @@ function clientMessage(jwtMessage: string): string {
     return 'The token is malformed';
   }
   return 'The token is invalid';
-}
-
-/** An algorithm name fit for a client message (it comes from the token, so keep it short and plain). */
-function safe(alg: string): string {
-  return /^[A-Za-z0-9_-]{1,16}$/.test(alg) ? alg : '(unrecognised)';
 }

@@ -1,5 +1,6 @@
 // `pym routes`: list every operation (method, path, handler, auth), built-ins included; exit 1 on an unbound one.
 import type { Command } from 'commander';
+import { acceptsTokens } from '../auth/service-verifier';
 import { loadConfig } from '../config/load-config';
 import { createAppScope } from '../context/app-scope';
 import { builtinDocument } from '../http/builtin-api';
@@ -28,7 +29,7 @@ export async function routesCommand(options: RoutesOptions): Promise<void> {
   const config = loadConfig({ configPath: options.config, env: options.env });
   registerTypeScriptLoader(config.srcDir);
   const apis = await loadApis(config.apisDir);
-  const builtin = await apiFromDocument(builtinDocument(config.jwt_secret !== undefined), { name: 'pym', file: '<builtin>' });
+  const builtin = await apiFromDocument(builtinDocument(acceptsTokens(config)), { name: 'pym', file: '<builtin>' });
   const rows = listOperations([...apis, builtin]).map((operation) => [
     operation.method.toUpperCase(),
     operation.fullPath,

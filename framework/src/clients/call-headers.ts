@@ -15,7 +15,8 @@ const REFRESH_MARGIN_SECONDS = 30;
  */
 function currentToken(context: RequestContext, config: PymConfig, now: number): string | undefined {
   const exp = context.claims?.exp;
-  if (!context.token || !currentJob() || typeof exp !== 'number' || !config.async.refresh_expired_tokens) return context.token;
+  // Without jwt_secret (a service accepting only its identity providers' tokens) nothing can be minted: sent as it is.
+  if (!context.token || !currentJob() || typeof exp !== 'number' || !config.async.refresh_expired_tokens || !config.jwt_secret) return context.token;
   if (exp - REFRESH_MARGIN_SECONDS > now / 1000 || context.claims?.sub === undefined) return context.token;
   const fresh = refreshedIdentity(context.claims!, config);
   context.token = fresh.token;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { hashTagOf, parseRedisUrl, RedisUrlError } from './redis-url';
 import { clientsSectionSchema } from '../clients/client-options';
+import { jwtIssuersSchema } from './jwt-issuers-schema';
 
 const positiveInt = z.number().int().positive();
 
@@ -212,7 +213,7 @@ export const configFileSchema = z.strictObject({
   live_url: z.url().optional(),
   /** Names of environment variables: a config value equal to one of them is replaced by its value. */
   env_secrets: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')).default([]),
-  /** HMAC secret of the service's JWTs (required when any operation requires bearer auth). */
+  /** HMAC secret of the service's own JWTs (required to accept them, and to mint any: withBackendToken, refreshed task tokens). */
   jwt_secret: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `iss` of the tokens this service issues and accepts. */
   jwt_issuer: z.string().min(1).optional(),
@@ -224,6 +225,11 @@ export const configFileSchema = z.strictObject({
   jwt_leeway: z.number().int().min(0).default(300),
   /** Accepted JWT algorithms (HMAC only: the key is `jwt_secret`). @defaultValue `[HS256]` */
   jwt_algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512'])).min(1).default(['HS256']),
+  /**
+   * Identity providers whose tokens are accepted (RS*, PS*, ES*, keys from a JWKS or a PEM), each with its `issuer`,
+   * `audience` and pinned `algorithms`; a token whose `iss` is none of them is verified with `jwt_secret`. @defaultValue `[]`
+   */
+  jwt_issuers: jwtIssuersSchema,
   /** User id of tokens minted for the service itself (withBackendToken, schedules). */
   default_user_id: z.string().min(1).optional(),
   /** Run task workers next to the HTTP server in `pym start`. @defaultValue false */

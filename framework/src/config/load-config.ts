@@ -9,6 +9,7 @@ import { deepMerge, isPlainObject } from './deep-merge';
 import { docsProblems, resolveDocs } from './docs-config';
 import { applyEnvSecrets, envSecretNames } from './env-secrets';
 import { findConfigFile } from './find-config-file';
+import { jwtIssuersProblems } from './jwt-issuers-schema';
 import { redisUrlPasswords } from './redis-url';
 import { formatKeyPath, hasPath, type PathProblem } from './key-path';
 import { didYouMean, schemaProblems } from './schema-problems';
@@ -84,6 +85,11 @@ export function loadConfig(options: LoadConfigOptions = {}): PymConfig {
   const docs = overridden.docs ?? (parsed.success ? (parsed.data as ConfigFile).docs : undefined);
   for (const problem of docs ? docsProblems(docs) : []) {
     problems.push({ ...problem, ...(overridden.docs !== undefined ? { source: COMMAND_LINE } : overlay && hasPath(overlay, ['docs']) ? { source: overlayFile } : {}) });
+  }
+
+  if (parsed.success) {
+    const data = { ...(parsed.data as ConfigFile), ...overridden };
+    for (const problem of jwtIssuersProblems(data)) problems.push(overlay && hasPath(overlay, ['jwt_issuers']) ? { ...problem, source: overlayFile } : problem);
   }
 
   const secretValues = [...secrets.secretValues];

@@ -70,7 +70,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return found === undefined ? `is required (${expected})` : `expected ${expected}, got ${withArticle(kindOf(found))}`;
     }
     case 'invalid_union': {
-      const options = issue.errors.map((branch) => (branch[0] ? describeIssue(branch[0], input) : 'a valid value'));
+      // A branch's issue paths are relative to the union's value, not to the config.
+      const value = getAtPath(input, toPath(issue.path));
+      const options = issue.errors.map((branch) => (branch[0] ? describeIssue(branch[0], value) : 'a valid value'));
       return [...new Set(options)].join(', or ');
     }
     default:

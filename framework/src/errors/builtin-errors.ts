@@ -11,6 +11,17 @@ export const AuthorizationHeaderMissing = defineError(
 );
 export const TokenInvalid = defineError('TokenInvalid', 'TOKEN_INVALID', 401, 'The bearer token is invalid');
 export const TokenExpired = defineError('TokenExpired', 'TOKEN_EXPIRED', 401, 'The bearer token has expired');
+/**
+ * The keys of the token's identity provider could not be fetched (its JWKS endpoint is down, slow or answers
+ * nonsense): the token may well be valid, so not a 401, which would make a client drop a good token. Sent with
+ * `Retry-After`.
+ */
+export const TokenKeysUnavailable = defineError(
+  'TokenKeysUnavailable',
+  'TOKEN_KEYS_UNAVAILABLE',
+  503,
+  "The signing keys of the token's identity provider cannot be fetched now; retry later",
+);
 export const NotFound = defineError('NotFound', 'NOT_FOUND', 404, 'Not found');
 export const MethodNotAllowed = defineError('MethodNotAllowed', 'METHOD_NOT_ALLOWED', 405, 'Method not allowed');
 export const PayloadTooLarge = defineError('PayloadTooLarge', 'PAYLOAD_TOO_LARGE', 413, 'The request body is too large');

@@ -5,12 +5,16 @@ import type { TokenClaims } from '../context/request-context';
 import { currentContext } from '../context/request-context';
 import { getMatchedOperation } from './pym-request';
 
-/** A function verifying a token and returning its claims (throws TokenInvalid / TokenExpired). */
-export type TokenVerifier = (token: string) => TokenClaims;
+/**
+ * A function verifying a token and returning its claims (throws TokenInvalid / TokenExpired, or rejects with them, or
+ * with TokenKeysUnavailable when an identity provider's keys cannot be fetched).
+ */
+export type TokenVerifier = (token: string) => TokenClaims | Promise<TokenClaims>;
 
 /**
  * Requires a valid token on `required` operations; verifies one when present on `optional` ones.
- * The verified token and claims go into the request context.
+ * The verified token and claims go into the request context. Synchronous for pym's own HMAC tokens; an identity
+ * provider's token may need its keys fetched, and Express 5 forwards the returned promise's rejection.
  */
 export function authenticate(verify: TokenVerifier | undefined): RequestHandler {
   return function authenticateMiddleware(req, _res, next) {
@@ -26,11 +30,22 @@ export function authenticate(verify: TokenVerifier | undefined): RequestHandler 
     if (mode === 'optional' && !header && !cookie) return next();
     const token = readBearerToken(header, cookie);
     const claims = verify(token);
-    const context = currentContext();
-    if (context) {
-      context.token = token;
-      context.claims = claims;
+    if (claims instanceof Promise) {
+      return claims.then((verified) => {
+        remember(token, verified);
+        next();
+      });
     }
+    remember(token, claims);
     next();
   };
+}
+
+/** Put the verified token and its claims in the request context. */
+function remember(token: string, claims: TokenClaims): void {
+  const context = currentContext();
+  if (context) {
+    context.token = token;
+    context.claims = claims;
+  }
 }

@@ -3,10 +3,9 @@ import cookieParser from 'cookie-parser';
 import bytes from 'bytes';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { createTokenVerifier } from '../auth/verify-token';
 import { loadClientSpecs } from '../clients/client-specs';
 import { installClients } from '../clients/load-clients';
-import { jwtSettingsFrom } from '../auth/jwt-settings';
+import { acceptsTokens, createServiceVerifier } from '../auth/service-verifier';
 import type { PymConfig } from '../config/config-schema';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config';
 import { loadServiceHooks } from '../config/load-hooks';
@@ -93,7 +92,7 @@ const BUILTIN_API = 'pym';
 /** The built-in API and the handlers of its operations. */
 async function loadBuiltins(scope: AppScope, apis: readonly LoadedApi[], readiness: Readiness) {
   checkBuiltinApiName(apis, BUILTIN_API);
-  const api = await apiFromDocument(builtinDocument(scope.config.jwt_secret !== undefined), { name: BUILTIN_API, file: '<builtin>' });
+  const api = await apiFromDocument(builtinDocument(acceptsTokens(scope.config)), { name: BUILTIN_API, file: '<builtin>' });
   return { api, handlers: builtinHandlers(scope, apis, readiness) };
 }
 
@@ -155,7 +154,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
   if (metrics && usesTasks) registerQueueDepth(metrics.registry, { queues, queue: (name) => backend()?.queue(name), logger });
 
   const needsJwt = operations.some((operation) => operation.auth !== 'none') || config.async.dashboard.enabled;
-  const verify = needsJwt ? createTokenVerifier(jwtSettingsFrom(config)) : undefined;
+  const verify = needsJwt ? createServiceVerifier(config) : undefined;
   const matcher = createRouteMatcher(operations);
   const cors = crossOrigin(config.cors, matcher);
   const bodyLimit = bodyLimitBytes(config.body_limit);

@@ -77,14 +77,14 @@ function loadBullBoard(config: PymConfig) {
 
 /** Lets a request through only with a verified token whose claims match `async.admin_claim`; else 404. */
 function adminsOnly(options: QueueDashboardOptions): RequestHandler {
-  return function dashboardAdminsOnly(req, _res, next) {
+  return async function dashboardAdminsOnly(req, _res, next) {
     labelRequest(req, '(dashboard)');
     const raw = (req.cookies as Record<string, unknown> | undefined)?.token;
     try {
-      const claims = options.verify(readBearerToken(req.headers.authorization, typeof raw === 'string' ? raw : undefined));
+      const claims = await options.verify(readBearerToken(req.headers.authorization, typeof raw === 'string' ? raw : undefined));
       if (isTaskAdmin(claims, options.config.async.admin_claim)) return next();
     } catch {
-      // no token, or an invalid one: the same 404 as a non-admin's
+      // no token, or an invalid one (or one whose provider's keys are unavailable): the same 404 as a non-admin's
     }
     throw new NotFound(`No operation at ${req.method} ${req.originalUrl.split("?")[0]}`);
   };

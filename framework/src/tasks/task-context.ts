@@ -14,9 +14,13 @@ function isExpired(claims: TokenClaims | undefined, now: number): boolean {
 
 /**
  * The context a task runs in: the caller's request id, method, URL, token and claims. The envelope's seal
- * proves they came from this service, so a token that expired while the task waited is not a reason to
+ * proves they came from this service, which verified the token when the request came: the worker does not verify it
+ * again (so it needs no identity provider's keys). A token that expired while the task waited is not a reason to
  * drop the work: it is replaced by a fresh short-lived token with the same subject and claims
- * (`async.refresh_expired_tokens`, on by default); when that is off, the task fails with TOKEN_EXPIRED.
+ * (`async.refresh_expired_tokens`, on by default). That token is pym's own, HMAC with `jwt_secret`, whoever issued
+ * the caller's: an identity provider's token becomes one with the service's `jwt_issuer`/`jwt_audience` and the
+ * provider's non-registered claims. When refreshing is off, or the service has no `jwt_secret`, the task fails with
+ * TOKEN_EXPIRED.
  */
 export function taskRequestContext(captured: TaskContext, config: PymConfig, now = Date.now()): RequestContext {
   const context: RequestContext = {
@@ -35,6 +39,10 @@ export function taskRequestContext(captured: TaskContext, config: PymConfig, now
   if (!captured.token || !isExpired(context.claims, now)) return context;
   if (!config.async.refresh_expired_tokens) {
     throw new TokenExpired("The caller's token expired before the task ran (async.refresh_expired_tokens is off)");
+  }
+  if (!config.jwt_secret) {
+    // An identity provider's token, in a service that accepts only those: there is no key to mint a refreshed one.
+    throw new TokenExpired("The caller's token expired before the task ran, and without jwt_secret no refreshed token can be minted");
   }
   return { ...context, ...refreshedIdentity(context.claims ?? {}, config) };
 }

@@ -12,13 +12,15 @@ describe('pym check', () => {
   let broken: PymResult;
   let invalidSpec: PymResult;
   let unknownKey: PymResult;
+  let badIssuers: PymResult;
   beforeAll(async () => {
-    [notes, example, broken, invalidSpec, unknownKey] = await Promise.all([
+    [notes, example, broken, invalidSpec, unknownKey, badIssuers] = await Promise.all([
       pym('notes', ['check']),
       runPym(['check'], { cwd: REPO_ROOT, env: CLEAN_ENV }),
       pym('check-broken', ['check']),
       pym('check-invalid-spec', ['check']),
       pym('unknown-key', ['check']),
+      pym('bad-jwt-issuers', ['check']),
     ]);
   }, 120_000); // several processes on a shared 2-core machine
 
@@ -52,5 +54,13 @@ describe('pym check', () => {
 
   test('an unknown config key: the file, the key and a did-you-mean', () => {
     expect(expectCleanFailure(unknownKey, 'pym check: ')).toBe(`pym check: ${fixtureConfig('unknown-key')}: jwt_secrte: unknown key; did you mean "jwt_secret"?`);
+  });
+
+  test('a bad jwt_issuers entry: the file, each key and its fix', () => {
+    expectCleanFailure(badIssuers, `pym check: ${fixtureConfig('bad-jwt-issuers')}: 2 problems`);
+    expect(stderrLines(badIssuers).slice(1)).toEqual([
+      expect.stringMatching(/^ {2}- jwt_issuers\[0\]\.jwks_uri: must be https \(plain http only to localhost, 127\.0\.0\.1, \[::1\]\)/),
+      expect.stringMatching(/^ {2}- jwt_issuers\[0\]\.algorithms\[1\]: HS256 is an HMAC algorithm: .*jwt_secret and jwt_algorithms$/),
+    ]);
   });
 });

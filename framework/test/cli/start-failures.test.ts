@@ -34,7 +34,7 @@ describe('pym start fails at startup, before listening', () => {
     const line = expectCleanFailure(result('no-jwt-secret'), 'pym start: ');
     expect(line).toBe(
       `pym start: ${fixtureConfig('no-jwt-secret')}: jwt_secret is missing; it is required to sign and verify JWTs ` +
-        '(at least 16 characters; list its environment variable in env_secrets to keep it out of the file)',
+        "(at least 16 characters; list its environment variable in env_secrets to keep it out of the file), unless the service accepts only identity providers' tokens (jwt_issuers)",
     );
   });
 

@@ -77,14 +77,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const listening = pymApp.app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   const { port } = server.address() as AddressInfo;
-  const settings = jwtSettingsFrom(config);
   return {
     url: `http://127.0.0.1:${port}`,
     config,
     logLines: () => logs.lines(),
     logRecords: () => logs.records(),
     waitForLog: (predicate) => logs.waitFor(predicate),
-    token: (userId, tokenOptions) => signToken(settings, userId, tokenOptions),
+    token: (userId, tokenOptions) => signToken(jwtSettingsFrom(config), userId, tokenOptions),
     pym: pymApp,
     close: async () => {
       await new Promise<void>((resolve, reject) => {
