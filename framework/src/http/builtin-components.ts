@@ -122,6 +122,9 @@ const errorResponses = {
   PymTaskAlreadyFinished: errorResponse('TASK_ALREADY_FINISHED: the task completed or failed before the cancel.'),
   PymTaskQueueUnavailable: errorResponse('TASK_QUEUE_UNAVAILABLE: the task queue (Redis) did not answer in time.'),
   PymServiceNotReady: errorResponse('SERVICE_NOT_READY: `errors[]` names each failing check (`redis`, `shutdown`).'),
+  PymTokenKeysUnavailable: errorResponse('TOKEN_KEYS_UNAVAILABLE: the key set of the token\'s identity provider cannot be fetched; the token may be valid, retry after `Retry-After` seconds.', {
+    'Retry-After': { description: 'Seconds before the key set is fetched again.', schema: { type: 'integer' } },
+  }),
 };
 
 /** The `Location` of a task resource. */

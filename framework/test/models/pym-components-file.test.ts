@@ -77,6 +77,7 @@ test('pym gen writes the file first (the specs reference it), then the models; -
     'PymTaskAlreadyFinished',
     'PymTaskQueueUnavailable',
     'PymServiceNotReady',
+    'PymTokenKeysUnavailable',
     'PymTaskAccepted',
   ]);
   stdout.length = 0;
