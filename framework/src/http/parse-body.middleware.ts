@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type RequestHandler } from 'e
 import { InvalidParameter, PayloadTooLarge } from '../errors/builtin-errors';
 import { requestBodyOf } from '../models/operation-schemas';
 import type { BoundOperation } from '../openapi/types';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { getMatchedOperation } from './pym-request';
 
 /** Options of `parseBody`. */
@@ -32,7 +33,7 @@ function hasNoBody(req: Request): boolean {
 /**
  * Refuses a declared Content-Length over the limit (413), then parses `application/json` (and `+json`), urlencoded
  * and `text/*` bodies of operations with a requestBody (multipart ones are read by the validator's multer, each
- * file and field bounded by the limit).
+ * file and field bounded by the limit); a parsed body nested deeper than {@link MAX_JSON_DEPTH} levels is a 400.
  * A missing body where the spec requires one is a 400 (not the validator's 415 for the absent content type).
  */
 export function parseBody(options: ParseBodyOptions): RequestHandler {
@@ -55,9 +56,17 @@ export function parseBody(options: ParseBodyOptions): RequestHandler {
       throw new InvalidParameter('The request body is required', { errors: [{ path: '/body', message: 'is required' }] });
     }
     if (req.is('multipart/form-data')) return next();
-    const done = typeof options.limit === 'number' ? cutAtLimit(req, options.limit, next) : next;
+    const read = typeof options.limit === 'number' ? cutAtLimit(req, options.limit, next) : next;
+    const done = ((error?: unknown) => read(error ?? tooDeep(req.body))) as NextFunction;
     json(req, res, (err?: unknown) => (err ? done(err) : form(req, res, (formErr?: unknown) => (formErr ? done(formErr) : text(req, res, done)))));
   };
+}
+
+/** The error of a parsed body nested deeper than {@link MAX_JSON_DEPTH}, else undefined. */
+function tooDeep(body: unknown): InstanceType<typeof InvalidParameter> | undefined {
+  if (!nestsDeeperThan(body, MAX_JSON_DEPTH)) return undefined;
+  const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+  return new InvalidParameter(`The request body ${message}`, { errors: [{ path: '/body', message }] });
 }
 
 /**
