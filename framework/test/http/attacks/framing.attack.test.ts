@@ -42,6 +42,11 @@ const cases: Record<string, FramingCase[]> = {
     { name: 'a control byte in the request target', payload: head('GET /pi\x01ng HTTP/1.1', 'Host: x'), ...MALFORMED },
     { name: 'a NUL byte in a header value', payload: head('GET /ping HTTP/1.1', 'Host: x', 'X-A: a\x00b'), ...MALFORMED },
     { name: 'an HTTP/1.1 request without Host', payload: head('GET /ping HTTP/1.1'), ...MALFORMED },
+    // Before: served (Node keeps the first Host line and does not check its value).
+    { name: 'two Host headers', payload: head('GET /ping HTTP/1.1', 'Host: x', 'Host: evil.example'), ...MALFORMED },
+    { name: 'a Host with a space', payload: head('GET /ping HTTP/1.1', 'Host: a b'), ...MALFORMED },
+    { name: 'a Host with a path', payload: head('GET /ping HTTP/1.1', 'Host: evil.example/x'), ...MALFORMED },
+    { name: 'a Host with a user', payload: head('GET /ping HTTP/1.1', 'Host: user@evil.example'), ...MALFORMED },
   ],
   'bad chunked encoding': [
     { name: 'a chunk size that is not hex', payload: post('Transfer-Encoding: chunked') + 'zz\r\n{}\r\n0\r\n\r\n', ...MALFORMED },
@@ -66,6 +71,15 @@ const cases: Record<string, FramingCase[]> = {
     { name: 'a Content-Length in exponent form', payload: post('Content-Length: 2e0') + '{}', ...MALFORMED },
     { name: 'Transfer-Encoding: chunked twice', payload: post('Transfer-Encoding: chunked', 'Transfer-Encoding: chunked') + '2\r\n{}\r\n0\r\n\r\n', ...MALFORMED },
     { name: 'Transfer-Encoding with a space before its colon', payload: post('Transfer-Encoding : chunked') + '2\r\n{}\r\n0\r\n\r\n', ...MALFORMED },
+    {
+      // Before: Node decoded the chunks and kept the connection for the request after them (an HTTP/1.0 proxy in front
+      // would not have read the chunks as the body).
+      name: 'HTTP/1.0 with Transfer-Encoding, kept alive, a request after it',
+      payload: head('POST /a/bags HTTP/1.0', 'Host: x', 'Connection: keep-alive', 'Content-Type: application/json', 'Transfer-Encoding: chunked') +
+        '2\r\n{}\r\n0\r\n\r\n' +
+        head('GET /a/probe HTTP/1.1', 'Host: x'),
+      ...MALFORMED,
+    },
   ],
   'huge headers and URL': [
     { name: 'one header of 20 KB', payload: head('GET /ping HTTP/1.1', 'Host: x', `X-Big: ${'a'.repeat(20_000)}`), status: 431, code: 'REQUEST_HEADERS_TOO_LARGE' },
@@ -92,6 +106,18 @@ describe.each(Object.keys(cases))('%s', (kind) => {
     expect(reply.raw).not.toContain('100 Continue');
     expect(reply.raw.match(/(^|\r\n)HTTP\/1\.1 \d{3} /g)).toHaveLength(1); // one response, nothing smuggled after it
     await expectStillServing(app);
+  });
+});
+
+describe('well-formed variants are still served', () => {
+  test.each([
+    ['an IPv6 Host with a port', head('GET /ping HTTP/1.1', 'Host: [::1]:8080', 'Connection: close')],
+    ['an empty Host', head('GET /ping HTTP/1.1', 'Host:', 'Connection: close')],
+    ['a Host with a name and port', head('GET /ping HTTP/1.1', 'Host: api.example.com:443', 'Connection: close')],
+    ['HTTP/1.0 without Host', head('GET /ping HTTP/1.0')],
+    ['HTTP/1.0 with a Content-Length body', head('POST /a/bags HTTP/1.0', 'Content-Type: application/json', 'Content-Length: 2') + '{}'],
+  ])('%s', async (_name, payload) => {
+    expect((await rawRequest(app.url, payload)).status).toBe(200);
   });
 });
 
