@@ -136,6 +136,30 @@ describe('tokens where they do not belong', () => {
     await expectStillServing(app);
   });
 
+  // Before: the 404 said "No operation at GET /a/eyJ…", the 400s named the parameter or the key: the token, echoed.
+  test.each([
+    ['in the path', 404, 'NOT_FOUND', (token: string) => fetch(`${app.url}/a/${token}`)],
+    ['as a query parameter name', 400, 'INVALID_PARAMETER', (token: string) => fetch(`${app.url}/a/probe?${token}=1`)],
+    [
+      'as a body key',
+      400,
+      'INVALID_PARAMETER',
+      (token: string) =>
+        fetch(`${app.url}/a/items`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${app.token('body-user')}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'hammer', kind: 'tool', [token]: 1 }),
+        }),
+    ],
+  ] as const)('a valid token %s: a %s whose body does not echo it', async (_where, status, code, send) => {
+    const token = app.token('echo-user');
+    sent.add(token);
+    const reply = await read(await send(token));
+    expectJsonError(reply, status, code);
+    expect(reply.text).toContain('[Redacted JWT]');
+    for (const part of token.split('.')) expect(reply.text).not.toContain(part);
+  });
+
   test('a valid token as a cookie without the Bearer scheme → 401', async () => {
     const token = app.token('cookie-user');
     sent.add(token);
