@@ -4,7 +4,7 @@ import { InvalidParameter, PayloadTooLarge } from '../errors/builtin-errors';
 import { requestBodyOf } from '../models/operation-schemas';
 import type { BoundOperation } from '../openapi/types';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
-import { getMatchedOperation } from './pym-request';
+import { getMatchedOperation, setBodySize } from './pym-request';
 
 /** Options of `parseBody`. */
 export interface ParseBodyOptions {
@@ -37,9 +37,12 @@ function hasNoBody(req: Request): boolean {
  * A missing body where the spec requires one is a 400 (not the validator's 415 for the absent content type).
  */
 export function parseBody(options: ParseBodyOptions): RequestHandler {
-  const json = express.json({ limit: options.limit, strict: false, type: ['application/json', 'application/*+json'] });
-  const form = express.urlencoded({ limit: options.limit, extended: false });
-  const text = express.text({ limit: options.limit, type: 'text/*' });
+  // verify (body-parser's public hook) sees the body as read, after any Content-Encoding: its size decides how
+  // thoroughly the validator reports problems (see api-validator.ts).
+  const verify = (req: Request, _res: unknown, body: Buffer) => setBodySize(req, body.length);
+  const json = express.json({ limit: options.limit, strict: false, type: ['application/json', 'application/*+json'], verify });
+  const form = express.urlencoded({ limit: options.limit, extended: false, verify });
+  const text = express.text({ limit: options.limit, type: 'text/*', verify });
   return function parseBodyMiddleware(req, res, next) {
     // A declared length over the limit is refused before anything is read, whatever the operation and the type
     // (before: the body-parser refused it, but the connection then read, and threw away, every byte declared).
