@@ -165,6 +165,7 @@ describe('tokens where they do not belong', () => {
     sent.add(token);
     const reply = await read(await fetch(`${app.url}/a/whoami`, { headers: { cookie: `token=${token}` } }));
     expectJsonError(reply, 401, 'TOKEN_INVALID');
+    expect(reply.body.error_description).toBe("The token cookie must use the Bearer scheme: 'Bearer <token>'");
   });
 });
 
