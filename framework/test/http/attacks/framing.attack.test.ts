@@ -109,6 +109,12 @@ describe.each(Object.keys(cases))('%s', (kind) => {
   });
 });
 
+test('CONNECT (pym tunnels nothing): the connection is closed without a reply, and the server goes on serving', async () => {
+  const reply = await rawRequest(app.url, head('CONNECT evil.example:443 HTTP/1.1', 'Host: evil.example:443'));
+  expect(reply.raw).toBe('');
+  await expectStillServing(app);
+});
+
 describe('well-formed variants are still served', () => {
   test.each([
     ['an IPv6 Host with a port', head('GET /ping HTTP/1.1', 'Host: [::1]:8080', 'Connection: close')],
