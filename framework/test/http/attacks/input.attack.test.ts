@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** POST a body (sent as is) with a content type. */
-async function post(path: string, body: string | FormData, headers: Record<string, string> = {}): Promise<ReadResponse> {
+/** POST a body: a string as JSON, form data and URL-encoded fields with the content type fetch gives them. */
+async function post(path: string, body: string | FormData | URLSearchParams, headers: Record<string, string> = {}): Promise<ReadResponse> {
   const contentType: Record<string, string> = typeof body === 'string' ? { 'content-type': 'application/json' } : {};
   return read(await fetch(`${app.url}${path}`, { method: 'POST', headers: { ...contentType, ...headers }, body }));
 }
@@ -39,16 +39,16 @@ describe('deep nesting', () => {
     await expectStillServing(app);
   });
 
-  test('128 levels, the bound, are served', async () => {
+  test('127 and 128 levels (the bound) are served', async () => {
     const reply = await post('/a/trees', tree(63) /* 127 levels */);
     expect(reply).toMatchObject({ status: 200, body: { depth: 64 } });
-    const bag = await post('/a/bags', `{"x":${'['.repeat(127)}${']'.repeat(127)}}`);
+    const bag = await post('/a/bags', `{"x":${'['.repeat(127)}${']'.repeat(127)}}` /* 128 levels */);
     expect(bag.status).toBe(200);
   });
 });
 
 describe('prototype pollution keys', () => {
-  const bodies: { name: string; body: () => string | FormData; status: number }[] = [
+  const bodies: { name: string; body: () => string | FormData | URLSearchParams; status: number }[] = [
     // A model cannot hold a key named like one of its methods: 400 (the validator let it through, the model refuses).
     { name: 'JSON __proto__ at the top of a free-form model', body: () => '{"__proto__":{"polluted":true}}', status: 400 },
     { name: 'JSON __proto__ in a nested model', body: () => '{"inner":{"__proto__":{"polluted":true}}}', status: 400 },
@@ -56,7 +56,7 @@ describe('prototype pollution keys', () => {
     { name: 'JSON __proto__ in a free-form array item', body: () => '{"list":[{"__proto__":{"polluted":true}}]}', status: 200 },
     {
       name: 'form fields __proto__[polluted] and constructor[prototype][polluted]',
-      body: () => new URLSearchParams({ '__proto__[polluted]': '1', 'constructor[prototype][polluted]': '1' }) as unknown as string,
+      body: () => new URLSearchParams({ '__proto__[polluted]': '1', 'constructor[prototype][polluted]': '1' }),
       status: 200,
     },
     {
@@ -71,9 +71,7 @@ describe('prototype pollution keys', () => {
   ];
 
   test.each(bodies)('$name → $status, nothing polluted', async ({ body, status }) => {
-    const sent = body();
-    const headers: Record<string, string> = sent instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
-    const reply = await post('/a/bags', sent, headers);
+    const reply = await post('/a/bags', body());
     expect(reply.status).toBe(status);
     if (status === 400) expectJsonError(reply, 400, 'INVALID_PARAMETER');
     else expect(reply.body).toMatchObject({ polluted: false, plain: true });
