@@ -6,6 +6,7 @@ import type { LoadedApi } from '../openapi/types';
 import { isPlainObject } from '../openapi/bundle-kinds';
 import { SpecError } from '../openapi/spec-error';
 import { InvalidParameter } from '../errors/builtin-errors';
+import { stackOverflowAsTooDeep, tooDeepError } from './json-depth';
 import { getBodySize, getMatchedOperation } from './pym-request';
 
 /**
@@ -106,7 +107,11 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
   return function validateApiMiddleware(req, res, next) {
     if (getMatchedOperation(req)?.operation.api !== api) return next();
     const run = getBodySize(req) <= ALL_ERRORS_MAX_BODY ? thorough : bounded;
-    run(req, res, (error?: unknown) => next(error === undefined || error === null ? error : multipartReadError(req, error)));
+    run(req, res, (error?: unknown) => {
+      if (error !== undefined && error !== null) return next(stackOverflowAsTooDeep(multipartReadError(req, error)));
+      // The validator parses a multipart body's object fields from JSON, after parseBody's nesting check.
+      next(req.is('multipart/form-data') ? tooDeepError(req.body) : undefined);
+    });
   };
 }
 

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type RequestHandler } from 'e
 import { InvalidParameter, PayloadTooLarge } from '../errors/builtin-errors';
 import { requestBodyOf } from '../models/operation-schemas';
 import type { BoundOperation } from '../openapi/types';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { MAX_JSON_DEPTH, tooDeepError } from './json-depth';
 import { getMatchedOperation, setBodySize } from './pym-request';
 
 /** Options of `parseBody`. */
@@ -60,16 +60,9 @@ export function parseBody(options: ParseBodyOptions): RequestHandler {
     }
     if (req.is('multipart/form-data')) return next();
     const read = typeof options.limit === 'number' ? cutAtLimit(req, options.limit, next) : next;
-    const done = ((error?: unknown) => read(error ?? tooDeep(req.body))) as NextFunction;
+    const done = ((error?: unknown) => read(error ?? tooDeepError(req.body))) as NextFunction;
     json(req, res, (err?: unknown) => (err ? done(err) : form(req, res, (formErr?: unknown) => (formErr ? done(formErr) : text(req, res, done)))));
   };
-}
-
-/** The error of a parsed body nested deeper than {@link MAX_JSON_DEPTH}, else undefined. */
-function tooDeep(body: unknown): InstanceType<typeof InvalidParameter> | undefined {
-  if (!nestsDeeperThan(body, MAX_JSON_DEPTH)) return undefined;
-  const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
-  return new InvalidParameter(`The request body ${message}`, { errors: [{ path: '/body', message }] });
 }
 
 /**
