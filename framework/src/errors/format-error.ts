@@ -1,4 +1,5 @@
 // The one JSON error shape of pym (pymacaron's): status, error, error_description, error_id, user_message, errors.
+import { scrubJwts } from '../logging/redact';
 import type { ErrorDetail, PymError } from './pym-error';
 
 /** The JSON body of every error response. */
@@ -35,18 +36,20 @@ function rootCause(err: Error): Error {
 
 /**
  * The default formatter: a 4xx shows its message; a 5xx shows its generic description only, unless debug is on.
+ * What a message or a problem echoes of the request (a path, a key, a parameter name) is shown without the JWTs it
+ * may hold, as in the logs. (Not the logs' bearer pattern: it would eat pym's own "must use the Bearer scheme".)
  */
 export const formatError: ErrorFormatter = (err, { errorId, debug }) => {
   const body: ErrorBody = {
     status: err.status,
     error: err.code,
-    error_description: err.expose || debug ? err.message : defaultDescription(err),
+    error_description: err.expose || debug ? scrubJwts(err.message) : defaultDescription(err),
   };
   if (errorId) body.error_id = errorId;
   if (err.userMessage) body.user_message = err.userMessage;
   // Per-field problems of a 5xx describe the server's internals (a reply, a task argument): debug only.
   if (err.errors && err.errors.length > 0 && (err.expose || debug)) {
-    body.errors = err.errors;
+    body.errors = err.errors.map(({ path, message }) => ({ path: scrubJwts(path), message: scrubJwts(message) }));
     if (err.errorsCount !== undefined && err.errorsCount > err.errors.length) body.errors_count = err.errorsCount;
   }
   if (debug) {

@@ -6,7 +6,8 @@ import type { LoadedApi } from '../openapi/types';
 import { isPlainObject } from '../openapi/bundle-kinds';
 import { SpecError } from '../openapi/spec-error';
 import { InvalidParameter } from '../errors/builtin-errors';
-import { getMatchedOperation } from './pym-request';
+import { stackOverflowAsTooDeep, tooDeepError } from './json-depth';
+import { getBodySize, getMatchedOperation } from './pym-request';
 
 /**
  * Run middlewares in sequence, like an Express router but without its per-request routing work (the
@@ -79,15 +80,45 @@ function multipartReadError(req: Request, error: unknown): unknown {
 }
 
 /**
+ * The largest body (in bytes, as read) whose every problem is reported: a larger one gets the first problem of its
+ * parameters and the first of its body. Listing every problem costs in proportion to how many there are (each is an
+ * Ajv error, mapped by the validator and by pym, and joined into its message): a 1 MB body of ~120,000 unknown keys
+ * cost ~1-2 s of CPU that way, while 16 KB holds ~1,800 at most.
+ */
+export const ALL_ERRORS_MAX_BODY = 16 * 1024;
+
+/**
  * Build the validator of one API. The spec is loaded now (it was checked against the OpenAPI schema by
  * load-apis), so a broken spec fails at startup rather than at the first request. The returned middleware only runs for
  * requests whose matched operation belongs to this API, so several APIs never validate each other's requests.
+ *
+ * Two express-openapi-validator instances serve it, identical but for Ajv's `allErrors` (an option of the Ajv
+ * instance, fixed when it is built): one lists every problem, for requests whose body is at most
+ * {@link ALL_ERRORS_MAX_BODY}; the other stops at the first, for larger ones. Each request runs one of them (and so is
+ * validated once); each compiles an operation's schemas the first time it serves one.
  */
 export async function createApiValidator(api: LoadedApi, options: ApiValidatorOptions): Promise<RequestHandler> {
   const document = validatedDocument(api);
-  let spec;
+  // One loaded spec per instance (the validator's preprocessing rewrites the spec it is given): loaded once, copied.
+  const everyProblem = await loadSpec(api, document);
+  const firstProblem = structuredClone(everyProblem);
+  const thorough = chain(validator(document, options, true).installMiddleware(Promise.resolve(everyProblem)) as RequestHandler[]);
+  const bounded = chain(validator(document, options, false).installMiddleware(Promise.resolve(firstProblem)) as RequestHandler[]);
+  return function validateApiMiddleware(req, res, next) {
+    if (getMatchedOperation(req)?.operation.api !== api) return next();
+    const run = getBodySize(req) <= ALL_ERRORS_MAX_BODY ? thorough : bounded;
+    run(req, res, (error?: unknown) => {
+      if (error !== undefined && error !== null) return next(stackOverflowAsTooDeep(multipartReadError(req, error)));
+      // The validator parses a multipart body's object fields from JSON, after parseBody's nesting check.
+      next(req.is('multipart/form-data') ? tooDeepError(req.body) : undefined);
+    });
+  };
+}
+
+/** The spec as express-openapi-validator loads it (a copy of `document`). */
+async function loadSpec(api: LoadedApi, document: LoadedApi['document']) {
   try {
-    spec = await new OpenApiSpecLoader({
+    return await new OpenApiSpecLoader({
       apiDoc: structuredClone(document) as never,
       // Checked against the OpenAPI schema when loaded (load-apis.ts), with readable messages.
       validateApiSpec: false,
@@ -96,24 +127,21 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
   } catch (cause) {
     throw new SpecError(api.file, `is not a valid OpenAPI document: ${(cause as Error).message}`);
   }
-  const validator = new OpenApiValidator({
+}
+
+/** An express-openapi-validator instance; `allErrors`: list every problem of a request, or stop at the first. */
+function validator(document: LoadedApi['document'], options: ApiValidatorOptions, allErrors: boolean): OpenApiValidator {
+  return new OpenApiValidator({
     apiSpec: document as never,
     validateApiSpec: false,
     ignoreUndocumented: true,
     validateSecurity: false,
     // coerceTypes applies to the body only (parameters are always coerced): a JSON body must have the right types.
-    // allErrors off: Ajv stops at the first problem of the parameters and of the body (fastify's default too). With it
-    // on, a 1 MB body of ~90k unknown keys cost ~0.5–1.3 s of CPU and a 6.6 MB reply, any caller, no token needed.
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: false },
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors },
     validateResponses: options.validateResponses ? { allErrors: true } : false,
     validateFormats: true,
     // Without limits, multer keeps any multipart body in memory whatever its size: body_limit bounds each file and
     // field (parseBody refuses a declared Content-Length over it before this runs).
     fileUploader: { limits: { fileSize: options.bodyLimit, fieldSize: options.bodyLimit, parts: MAX_MULTIPART_PARTS } },
   });
-  const run = chain(validator.installMiddleware(Promise.resolve(spec)) as RequestHandler[]);
-  return function validateApiMiddleware(req, res, next) {
-    if (getMatchedOperation(req)?.operation.api !== api) return next();
-    run(req, res, (error?: unknown) => next(error === undefined || error === null ? error : multipartReadError(req, error)));
-  };
 }

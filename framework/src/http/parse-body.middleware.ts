@@ -3,7 +3,8 @@ import express, { type NextFunction, type Request, type RequestHandler } from 'e
 import { InvalidParameter, PayloadTooLarge } from '../errors/builtin-errors';
 import { requestBodyOf } from '../models/operation-schemas';
 import type { BoundOperation } from '../openapi/types';
-import { getMatchedOperation } from './pym-request';
+import { MAX_JSON_DEPTH, tooDeepError } from './json-depth';
+import { getMatchedOperation, setBodySize } from './pym-request';
 
 /** Options of `parseBody`. */
 export interface ParseBodyOptions {
@@ -32,13 +33,16 @@ function hasNoBody(req: Request): boolean {
 /**
  * Refuses a declared Content-Length over the limit (413), then parses `application/json` (and `+json`), urlencoded
  * and `text/*` bodies of operations with a requestBody (multipart ones are read by the validator's multer, each
- * file and field bounded by the limit).
+ * file and field bounded by the limit); a parsed body nested deeper than {@link MAX_JSON_DEPTH} levels is a 400.
  * A missing body where the spec requires one is a 400 (not the validator's 415 for the absent content type).
  */
 export function parseBody(options: ParseBodyOptions): RequestHandler {
-  const json = express.json({ limit: options.limit, strict: false, type: ['application/json', 'application/*+json'] });
-  const form = express.urlencoded({ limit: options.limit, extended: false });
-  const text = express.text({ limit: options.limit, type: 'text/*' });
+  // verify (body-parser's public hook) sees the body as read, after any Content-Encoding: its size decides how
+  // thoroughly the validator reports problems (see api-validator.ts).
+  const verify = (req: Request, _res: unknown, body: Buffer) => setBodySize(req, body.length);
+  const json = express.json({ limit: options.limit, strict: false, type: ['application/json', 'application/*+json'], verify });
+  const form = express.urlencoded({ limit: options.limit, extended: false, verify });
+  const text = express.text({ limit: options.limit, type: 'text/*', verify });
   return function parseBodyMiddleware(req, res, next) {
     // A declared length over the limit is refused before anything is read, whatever the operation and the type
     // (before: the body-parser refused it, but the connection then read, and threw away, every byte declared).
@@ -55,7 +59,8 @@ export function parseBody(options: ParseBodyOptions): RequestHandler {
       throw new InvalidParameter('The request body is required', { errors: [{ path: '/body', message: 'is required' }] });
     }
     if (req.is('multipart/form-data')) return next();
-    const done = typeof options.limit === 'number' ? cutAtLimit(req, options.limit, next) : next;
+    const read = typeof options.limit === 'number' ? cutAtLimit(req, options.limit, next) : next;
+    const done = ((error?: unknown) => read(error ?? tooDeepError(req.body))) as NextFunction;
     json(req, res, (err?: unknown) => (err ? done(err) : form(req, res, (formErr?: unknown) => (formErr ? done(formErr) : text(req, res, done)))));
   };
 }

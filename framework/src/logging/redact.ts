@@ -18,6 +18,11 @@ export const REDACTED_PATHS = [
 const BEARER = /(bearer)(\s+|%20)[A-Za-z0-9\-_.~+/=]+/gi;
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 
+/** `text` with its JWT-looking strings replaced (what an error body may echo of a request: a path, a key…). */
+export function scrubJwts(text: string): string {
+  return text.replace(JWT, '[Redacted JWT]');
+}
+
 /** Escape a string for use inside a RegExp. */
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -34,7 +39,7 @@ export function createLineScrubber(secretValues: readonly string[]): (line: stri
     .map(escapeRegExp);
   const secrets = literals.length > 0 ? new RegExp([...new Set(literals)].join('|'), 'g') : undefined;
   return (line) => {
-    let scrubbed = line.replace(BEARER, '$1 [Redacted]').replace(JWT, '[Redacted JWT]');
+    let scrubbed = scrubJwts(line.replace(BEARER, '$1 [Redacted]'));
     if (secrets) scrubbed = scrubbed.replace(secrets, '[Redacted]');
     return scrubbed;
   };

@@ -44,10 +44,10 @@ const invalidBodies: BodyCase[] = [
   { name: 'a nested required property', body: { ...VALID_ITEM, address: { street: 'Main St' } }, paths: ['/body/address/zip'] },
   { name: 'an array item error', body: { ...VALID_ITEM, tags: ['ok', 42, 'fine'] }, paths: ['/body/tags/1'] },
   {
-    // Validation stops at the first problem: collecting them all let one request cost the server a second of CPU.
-    name: 'several errors at once (the first one is reported)',
+    // Every problem of a body of at most 16 KB (a larger one gets its first: see error-amplification.test.ts).
+    name: 'several errors at once (each is reported)',
     body: { name: 7, kind: 'car', email: 'nope' },
-    paths: ['/body/name'],
+    paths: ['/body/email', '/body/kind', '/body/name'],
   },
   { name: 'a JSON array instead of an object', body: [VALID_ITEM], paths: ['/body'] },
 ];
