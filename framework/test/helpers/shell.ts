@@ -9,9 +9,17 @@ export interface ShellResult {
   stderr: string;
 }
 
-/** The environment a user's shell would have: PATH and HOME (npm's cache), nothing of jest's, plus `extra`. */
+/**
+ * The machine's network trust and proxy settings, which a user's shell has too: without them, npm run by a Node other
+ * than the machine's (CI's Node 24, whose npm reads no global npmrc of the machine) fails every TLS check against a
+ * registry behind a proxy with its own certificate authority.
+ */
+const MACHINE_NETWORK_VARIABLES = /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|npm_config_globalconfig|npm_config_cafile|(HTTPS?|NO)_PROXY|(https?|no)_proxy)$/;
+
+/** The environment a user's shell would have: PATH, HOME (npm's cache) and the machine's network settings, nothing of jest's, plus `extra`. */
 export function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  const network = Object.fromEntries(Object.entries(process.env).filter(([name]) => MACHINE_NETWORK_VARIABLES.test(name)));
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...network, ...extra };
 }
 
 /** Run `script` with `sh -e` in `cwd`; resolves whatever its exit code. */
