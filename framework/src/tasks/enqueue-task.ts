@@ -144,6 +144,8 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   if (refId === id) metrics?.taskEnqueued(task.name);
   span?.setAttribute('pym.task.repeated', refId !== id);
   endTaskSpan(span, 'enqueued');
-  logger.debug({ task: task.name, jobId: refId, queue: job.queue, delay: job.delay, repeated: refId !== id }, 'task enqueued');
+  if (logger.isLevelEnabled('debug')) {
+    logger.debug({ task: task.name, jobId: refId, queue: job.queue, delay: job.delay, repeated: refId !== id }, 'task enqueued');
+  }
   return { id: refId, name: task.name, statusUrl: `/tasks/${refId}` };
 }

@@ -222,10 +222,13 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     const taskName = findTask(job.name) ? job.name : UNKNOWN_TASK;
     deps.telemetry?.metrics?.taskRun(taskName, outcome, refused ? undefined : seconds);
     endTaskSpan(span, outcome, errorCode);
-    deps.logger.info(
-      { requestId, ...spanIds(span), task: { name: job.name, jobId, attempt, userId }, outcome, ms: Math.round(seconds * 10_000) / 10 },
-      `task ${job.name} ${outcome}`,
-    );
+    // Built only when written (a worker at log_level warn skips it for every job).
+    if (deps.logger.isLevelEnabled('info')) {
+      deps.logger.info(
+        { requestId, ...spanIds(span), task: { name: job.name, jobId, attempt, userId }, outcome, ms: Math.round(seconds * 10_000) / 10 },
+        `task ${job.name} ${outcome}`,
+      );
+    }
   }
 }
 
