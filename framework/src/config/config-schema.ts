@@ -114,6 +114,12 @@ export const asyncSectionSchema = z.strictObject({
   concurrency: positiveInt.default(10),
   /** Encrypt envelopes (AES-256-GCM) so Redis never holds a readable token or argument. @defaultValue true */
   encrypt: z.boolean().default(true),
+  /**
+   * Format of the envelopes this service seals: 3 (one AES-256-GCM seal, the token without its claims), or 2 for a
+   * rolling upgrade from a pym that reads only format 2 (its workers would refuse format 3). Workers open both.
+   * @defaultValue 3
+   */
+  envelope_format: z.union([z.literal(2), z.literal(3)], { error: 'must be 3 (the default) or 2 (while workers of an older pym still run)' }).default(3),
   /** Secret sealing (and encrypting) envelopes. @defaultValue derived from jwt_secret */
   seal_secret: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Milliseconds an enqueue may take before it fails with TASK_QUEUE_UNAVAILABLE. @defaultValue 2000 */

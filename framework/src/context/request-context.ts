@@ -1,6 +1,7 @@
 // The per-request (and per-task) context, carried by AsyncLocalStorage across awaits.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
+import type { JobContext } from '../tasks/job-context';
 import type { AppScope } from './app-scope';
 
 /** Claims of a verified JWT (`sub`, `iss`, `aud`, `exp`, `iat` and the service's own data). */
@@ -40,6 +41,8 @@ export interface RequestContext {
 export interface ContextState extends RequestContext {
   /** The app serving the request or running the task: its config, logger and task queue. */
   app?: AppScope;
+  /** In a task run by a worker: its job (progress, cancel signal), in this one store rather than a second one. */
+  job?: JobContext;
 }
 
 const storage = new AsyncLocalStorage<ContextState>();
@@ -63,7 +66,7 @@ export function currentAppScope(): AppScope | undefined {
 export function getRequestContext(): Readonly<RequestContext> | undefined {
   const context = storage.getStore();
   if (!context) return undefined;
-  const { app: _app, ...request } = context;
+  const { app: _app, job: _job, ...request } = context;
   return Object.freeze({ ...request, claims: request.claims && { ...request.claims } });
 }
 

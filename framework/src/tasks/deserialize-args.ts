@@ -26,10 +26,15 @@ const INTEGER = /^-?(?:0|[1-9]\d*)$/;
  */
 export function deserializeArgs(json: Json, codec: ModelCodec): unknown[] {
   if (!Array.isArray(json)) throw malformed('args', 'an array of arguments was expected');
-  return json.map((arg, i) => decode(arg, `args[${i}]`, codec));
+  try {
+    return json.map((arg) => decode(arg, '', codec, false));
+  } catch {
+    // Paths are built only to say where the problem is: decode again, naming each value on the way.
+    return json.map((arg, i) => decode(arg, `args[${i}]`, codec, true));
+  }
 }
 
-function decode(json: unknown, path: string, codec: ModelCodec): unknown {
+function decode(json: unknown, path: string, codec: ModelCodec, paths: boolean): unknown {
   if (json === null || typeof json === 'string' || typeof json === 'boolean') return json;
   if (typeof json === 'number') {
     if (!Number.isFinite(json)) throw malformed(path, 'a JSON number must be finite');
@@ -37,13 +42,13 @@ function decode(json: unknown, path: string, codec: ModelCodec): unknown {
   }
   if (Array.isArray(json)) {
     const out = new Array<unknown>(json.length);
-    for (let i = 0; i < json.length; i++) out[i] = decode(json[i], indexPath(path, i), codec);
+    for (let i = 0; i < json.length; i++) out[i] = decode(json[i], paths ? indexPath(path, i) : path, codec, paths);
     return out;
   }
   if (typeof json !== 'object') throw malformed(path, `${typeof json} is not a JSON value`);
   const record = json as Record<string, unknown>;
-  if (!Object.prototype.hasOwnProperty.call(record, TAG)) return decodeEntries(record, {}, path, codec);
-  return decodeTagged(record, path, codec);
+  if (!Object.prototype.hasOwnProperty.call(record, TAG)) return decodeEntries(record, {}, path, codec, paths);
+  return decodeTagged(record, path, codec, paths);
 }
 
 function decodeEntries(
@@ -51,12 +56,13 @@ function decodeEntries(
   target: Record<string, unknown>,
   path: string,
   codec: ModelCodec,
+  paths: boolean,
 ): Record<string, unknown> {
-  for (const key of Object.keys(record)) setOwn(target, key, decode(record[key], propertyPath(path, key), codec));
+  for (const key of Object.keys(record)) setOwn(target, key, decode(record[key], paths ? propertyPath(path, key) : path, codec, paths));
   return target;
 }
 
-function decodeTagged(record: Record<string, unknown>, path: string, codec: ModelCodec): unknown {
+function decodeTagged(record: Record<string, unknown>, path: string, codec: ModelCodec, paths: boolean): unknown {
   const tag = record[TAG];
   if (typeof tag !== 'string' || !Object.prototype.hasOwnProperty.call(TAG_KEYS, tag)) {
     throw malformed(path, `unknown tag ${JSON.stringify(tag)}`);
@@ -86,46 +92,46 @@ function decodeTagged(record: Record<string, unknown>, path: string, codec: Mode
     case 'bytes':
       return new Uint8Array(Buffer.from(base64(v, path), 'base64'));
     case 'map':
-      return decodeMap(v, path, codec);
+      return decodeMap(v, path, codec, paths);
     case 'set': {
       if (!Array.isArray(v)) throw malformed(path, 'a "set" value must be an array');
-      return new Set(v.map((item, i) => decode(item, setEntryPath(path, i), codec)));
+      return new Set(v.map((item, i) => decode(item, paths ? setEntryPath(path, i) : path, codec, paths)));
     }
     case 'object':
-      return decodeObject(record, path, codec);
+      return decodeObject(record, path, codec, paths);
     case 'model':
-      return decodeModel(record, path, codec);
+      return decodeModel(record, path, codec, paths);
   }
 }
 
-function decodeMap(v: unknown, path: string, codec: ModelCodec): Map<unknown, unknown> {
+function decodeMap(v: unknown, path: string, codec: ModelCodec, paths: boolean): Map<unknown, unknown> {
   if (!Array.isArray(v)) throw malformed(path, 'a "map" value must be an array of entries');
   const map = new Map<unknown, unknown>();
   v.forEach((entry: unknown, i) => {
     if (!Array.isArray(entry) || entry.length !== 2) {
       throw malformed(path, `map entry #${i} must be a [key, value] pair`);
     }
-    const key = decode(entry[0], mapKeyPath(path, i), codec);
-    map.set(key, decode(entry[1], mapValuePath(path, key, i), codec));
+    const key = decode(entry[0], paths ? mapKeyPath(path, i) : path, codec, paths);
+    map.set(key, decode(entry[1], paths ? mapValuePath(path, key, i) : path, codec, paths));
   });
   return map;
 }
 
-function decodeObject(record: Record<string, unknown>, path: string, codec: ModelCodec): Record<string, unknown> {
+function decodeObject(record: Record<string, unknown>, path: string, codec: ModelCodec, paths: boolean): Record<string, unknown> {
   const v = record.v;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw malformed(path, 'an "object" value must hold an object');
   }
   if ('proto' in record && record.proto !== null) throw malformed(path, 'an "object" value\'s proto can only be null');
   const target: Record<string, unknown> = 'proto' in record ? Object.create(null) : {};
-  return decodeEntries(v as Record<string, unknown>, target, path, codec);
+  return decodeEntries(v as Record<string, unknown>, target, path, codec, paths);
 }
 
-function decodeModel(record: Record<string, unknown>, path: string, codec: ModelCodec): unknown {
+function decodeModel(record: Record<string, unknown>, path: string, codec: ModelCodec, paths: boolean): unknown {
   const name = record.name;
   if (typeof name !== 'string' || name === '') throw malformed(path, 'a "model" value must have a name');
   if (!('v' in record)) throw malformed(path, 'a "model" value must have data');
-  const data = decode(record.v, path, codec);
+  const data = decode(record.v, path, codec, paths);
   try {
     return codec.fromJSON(name, data);
   } catch (cause) {

@@ -8,7 +8,7 @@ import { currentContext, type ContextState } from '../context/request-context';
 import { getScriptScope } from '../context/script-scope';
 import { isPymError } from '../errors/pym-error';
 import { registryModelCodec } from '../models/task-model-codec';
-import { sealEnvelope, type TaskContext } from './envelope';
+import { sealEnvelope, type EnvelopeFormat, type TaskContext, type TaskEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { claimTaskKey, idempotentTaskId } from './idempotency-key';
 import { whenReady } from './redis-connection';
@@ -23,14 +23,20 @@ import { endTaskSpan, startEnqueueSpan } from './task-telemetry';
 import { withTimeout } from './with-timeout';
 import { toTraceparent } from '../tracing/traceparent';
 
-/** The caller's context as it travels in the envelope (empty identity outside any request or task). */
-function captureContext(context: ContextState | undefined): TaskContext {
+/**
+ * The caller's context as it travels in the envelope (empty identity outside any request or task). Format 3 carries
+ * a token without its claims (they are its payload, read back by the worker), format 2 both; empty strings are left
+ * out (the worker restores them).
+ */
+function captureContext(context: ContextState | undefined, format: EnvelopeFormat): TaskContext {
+  const token = context?.token;
+  const claims = context?.claims && (format === 2 || token === undefined) ? { ...context.claims } : undefined;
   return {
-    token: context?.token,
-    claims: context?.claims && { ...context.claims },
-    requestId: context?.requestId,
-    url: context?.url,
-    method: context?.method,
+    token,
+    claims,
+    requestId: context?.requestId || undefined,
+    url: context?.url || undefined,
+    method: context?.method || undefined,
     traceparent: context?.traceparent,
     enqueuedAt: Date.now(),
   };
@@ -90,8 +96,9 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   // The owner index orders by this: sub-millisecond and increasing within the process, so that tasks started
   // together are listed in call order (Date.now() ties within a millisecond).
   const listedAt = performance.timeOrigin + performance.now();
-  const captured = captureContext(context);
-  const sub = captured.claims?.sub;
+  const format = config.async.envelope_format;
+  const captured = captureContext(context, format);
+  const sub = context?.claims?.sub;
   const owner = typeof sub === 'string' && sub.length > 0 ? sub : undefined;
   const idempotencyKey = context?.idempotencyKey;
   // With an Idempotency-Key the id is derived from it: adding the job is then idempotent in itself (BullMQ adds no
@@ -104,7 +111,8 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   const span = tracer && startEnqueueSpan(tracer, task.name, queue, id);
   // The envelope carries the producer span's traceparent (the worker's run is its child), else the caller's.
   const traceparent = (span && toTraceparent(span.spanContext())) ?? captured.traceparent;
-  const envelope = { v: 2 as const, task: task.name, job: { id }, args: encodedArgs, context: { ...captured, traceparent } };
+  captured.traceparent = traceparent;
+  const envelope: TaskEnvelope = { v: format, task: task.name, job: { id }, args: encodedArgs, context: captured };
   const delay = task.options.delay ?? 0;
   const job: TaskJob = {
     id,
@@ -136,6 +144,8 @@ export async function enqueueTask(task: TaskDefinition, args: readonly unknown[]
   if (refId === id) metrics?.taskEnqueued(task.name);
   span?.setAttribute('pym.task.repeated', refId !== id);
   endTaskSpan(span, 'enqueued');
-  logger.debug({ task: task.name, jobId: refId, queue: job.queue, delay: job.delay, repeated: refId !== id }, 'task enqueued');
+  if (logger.isLevelEnabled('debug')) {
+    logger.debug({ task: task.name, jobId: refId, queue: job.queue, delay: job.delay, repeated: refId !== id }, 'task enqueued');
+  }
   return { id: refId, name: task.name, statusUrl: `/tasks/${refId}` };
 }

@@ -1,5 +1,5 @@
-// The running job of the current task (AsyncLocalStorage): its progress state, cancel signal and BullMQ handle.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// The running job of the current task (held by its request context): its progress state, cancel signal and BullMQ handle.
+import { currentContext, runWithContext } from '../context/request-context';
 
 /** What a task's status document shows beyond BullMQ's own fields (stored as the job's progress object). */
 export interface TaskProgressState {
@@ -21,16 +21,17 @@ export interface JobContext {
   readonly save?: (state: TaskProgressState) => Promise<void>;
 }
 
-const storage = new AsyncLocalStorage<JobContext>();
-
-/** Run `fn` as the body of `job` (run-task-job does). */
+/**
+ * Run `fn` as the body of `job`: in a copy of the current context (or an empty one) that holds it. run-task-job
+ * builds the task's context with its job at once; this is for code that already runs in a context (tests).
+ */
 export function runInJob<T>(job: JobContext, fn: () => T): T {
-  return storage.run(job, fn);
+  return runWithContext({ ...(currentContext() ?? { requestId: '', method: '', url: '' }), job }, fn);
 }
 
-/** The running job, or undefined outside a task run by a worker. */
+/** The running job, or undefined outside a task run by a worker (run-task-job puts it in the task's context). */
 export function currentJob(): JobContext | undefined {
-  return storage.getStore();
+  return currentContext()?.job;
 }
 
 /** A fresh progress state. */

@@ -16,7 +16,7 @@ import { EnvelopeRejectedError, openEnvelope, type TaskEnvelope } from './envelo
 import type { EnvelopeKeys } from './envelope-keys';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { openProgress, sealProgress } from './progress-seal';
-import { initialProgress, runInJob, type JobContext, type TaskProgressState } from './job-context';
+import { initialProgress, type JobContext, type TaskProgressState } from './job-context';
 import { JobCancellation } from './job-cancellation';
 import type { PymMetrics, TaskOutcome } from '../metrics/pym-metrics';
 import { isDeclaredScheduler, scheduledRunRequestId } from './schedules';
@@ -155,14 +155,6 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     observeStart(job, task.name, deps.telemetry?.metrics);
     const tracer = deps.telemetry?.tracer;
     span = tracer && startRunSpan(tracer, task.name, job.queueName ?? '', jobId, attempt, envelope.context.traceparent);
-    context = { ...taskRequestContext(captured, deps.config), span, app: deps.scope };
-    const args = rebuildArgs(envelope.args, jobId);
-    if (cancellation.aborted) throw cancellation.reason;
-    const stalls = attempt - job.attemptsMade - 1;
-    if (stalls > 0) deps.logger.warn({ task: { name: job.name, jobId, attempt, attempts, userId, requestId }, stalls }, `task ${job.name} taken over after its worker stopped`);
-    if (attempt > attempts) {
-      throw new TaskStalled(`Job ${jobId} (${job.name}): its worker stopped ${stalls} time(s) while running it; no attempt left of ${attempts}`);
-    }
     const running: JobContext = {
       jobId,
       state,
@@ -171,7 +163,16 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
         return cancellation.signal;
       },
     };
-    const body = () => runInJob(running, () => task.run.apply(task.target, args));
+    // The job rides in the task's request context: one AsyncLocalStorage, entered once per run.
+    context = { ...taskRequestContext(captured, deps.config), span, app: deps.scope, job: running };
+    const args = rebuildArgs(envelope.args, jobId);
+    if (cancellation.aborted) throw cancellation.reason;
+    const stalls = attempt - job.attemptsMade - 1;
+    if (stalls > 0) deps.logger.warn({ task: { name: job.name, jobId, attempt, attempts, userId, requestId }, stalls }, `task ${job.name} taken over after its worker stopped`);
+    if (attempt > attempts) {
+      throw new TaskStalled(`Job ${jobId} (${job.name}): its worker stopped ${stalls} time(s) while running it; no attempt left of ${attempts}`);
+    }
+    const body = () => task.run.apply(task.target, args);
     const run = runWithContext(context, () => (span ? otelContext.with(trace.setSpan(otelContext.active(), span), body) : body()));
     const timeout = task.options.timeout;
     const result = await (timeout === undefined ? run : withTimeout(Promise.resolve(run), timeout, () => overrun(task.name, timeout, cancellation)));
@@ -221,10 +222,13 @@ export async function runTaskJob(job: RunnableJob, deps: TaskRunnerDeps): Promis
     const taskName = findTask(job.name) ? job.name : UNKNOWN_TASK;
     deps.telemetry?.metrics?.taskRun(taskName, outcome, refused ? undefined : seconds);
     endTaskSpan(span, outcome, errorCode);
-    deps.logger.info(
-      { requestId, ...spanIds(span), task: { name: job.name, jobId, attempt, userId }, outcome, ms: Math.round(seconds * 10_000) / 10 },
-      `task ${job.name} ${outcome}`,
-    );
+    // Built only when written (a worker at log_level warn skips it for every job).
+    if (deps.logger.isLevelEnabled('info')) {
+      deps.logger.info(
+        { requestId, ...spanIds(span), task: { name: job.name, jobId, attempt, userId }, outcome, ms: Math.round(seconds * 10_000) / 10 },
+        `task ${job.name} ${outcome}`,
+      );
+    }
   }
 }
 

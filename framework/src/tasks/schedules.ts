@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { PymConfig } from '../config/config-schema';
 import { ConfigError, type ConfigProblem } from '../config/config-error';
 import { didYouMean } from '../config/schema-problems';
-import { sealEnvelope, type TaskEnvelope } from './envelope';
+import { sealEnvelope, type EnvelopeFormat, type TaskEnvelope } from './envelope';
 import { envelopeKeysFor } from './envelope-keys-from-config';
 import { openRedis } from './redis-connection';
 import { SCHEDULER_ID_PREFIX, scheduleProblem, type ScheduleDefinition } from './schedule-options';
@@ -108,8 +108,8 @@ export function scheduledRunRequestId(jobId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-function scheduleEnvelope(task: string, scheduler: string): TaskEnvelope {
-  return { v: 2, task, job: { scheduler }, args: [], context: { enqueuedAt: Date.now(), service: true } };
+function scheduleEnvelope(task: string, scheduler: string, format: EnvelopeFormat): TaskEnvelope {
+  return { v: format, task, job: { scheduler }, args: [], context: { enqueuedAt: Date.now(), service: true } };
 }
 
 /**
@@ -136,7 +136,7 @@ export async function syncSchedules(options: SyncSchedulesOptions): Promise<Sync
         for (const schedule of here) {
           const task = findTask(schedule.task)!;
           const repeat = schedule.every !== undefined ? { every: schedule.every } : { pattern: schedule.pattern, tz: schedule.tz };
-          const data = sealEnvelope(scheduleEnvelope(task.name, schedule.schedulerId), envelopeKeysFor(config), { encrypt: config.async.encrypt });
+          const data = sealEnvelope(scheduleEnvelope(task.name, schedule.schedulerId, config.async.envelope_format), envelopeKeysFor(config), { encrypt: config.async.encrypt });
           await queue.upsertJobScheduler(schedule.schedulerId, repeat, {
             name: task.name,
             data,

@@ -48,10 +48,22 @@ const SUPPORTED =
  */
 export function serializeArgs(args: readonly unknown[], codec: ModelCodec, options: SerializeArgsOptions = {}): Json[] {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARGS_BYTES;
-  const encoder = new Encoder(codec, maxBytes);
-  const encoded = Array.from(args, (arg, i) => encoder.encode(arg, `args[${i}]`, 0));
-  const bytes = Buffer.byteLength(JSON.stringify(encoded), 'utf8');
-  if (bytes > maxBytes) throw tooBig(`${bytes} bytes`, maxBytes);
+  try {
+    return encodeArgs(args, new Encoder(codec, maxBytes, false));
+  } catch (error) {
+    // Paths are built only to say where the problem is: encode again, naming each value on the way.
+    if (error instanceof TaskArgumentInvalid) return encodeArgs(args, new Encoder(codec, maxBytes, true));
+    throw error;
+  }
+}
+
+function encodeArgs(args: readonly unknown[], encoder: Encoder): Json[] {
+  const encoded = Array.from(args, (arg, i) => encoder.encode(arg, encoder.paths ? `args[${i}]` : '', 0));
+  // The exact size only when the bound could pass the limit (the bound holds for any JSON.stringify of it).
+  if (encoder.bytesAtMost > encoder.maxBytes) {
+    const bytes = Buffer.byteLength(JSON.stringify(encoded), 'utf8');
+    if (bytes > encoder.maxBytes) throw tooBig(`${bytes} bytes`, encoder.maxBytes);
+  }
   return encoded;
 }
 
@@ -64,25 +76,38 @@ class Encoder {
   private readonly ancestors = new Map<object, string>();
   /** Values encoded so far: each takes at least a byte of JSON, so more than maxBytes of them is over the limit. */
   private values = 0;
+  /**
+   * An upper bound of the encoding's size in UTF-8 bytes of JSON: 6 per UTF-16 unit of a string or key (`\u001f`
+   * at worst), and 64 per value for its punctuation, tags and digits (a number is at most 24 characters).
+   */
+  bytesAtMost = 0;
 
   constructor(
     private readonly codec: ModelCodec,
-    private readonly maxBytes: number,
+    readonly maxBytes: number,
+    /** Build each value's path (`args[0].name`) for the error messages; false on the first, fast, pass. */
+    readonly paths: boolean,
   ) {}
 
   encode(value: unknown, path: string, depth: number): Json {
     // Stops early an argument whose shared references (encoded once per occurrence) would grow exponentially.
     if (++this.values > this.maxBytes) throw tooBig(`more than ${this.maxBytes} values`, this.maxBytes);
+    this.bytesAtMost += 64;
     switch (typeof value) {
       case 'string':
+        this.bytesAtMost += 6 * value.length;
+        return value;
       case 'boolean':
         return value;
       case 'number':
         return encodeNumber(value);
       case 'undefined':
         return { [TAG]: 'undefined' };
-      case 'bigint':
-        return { [TAG]: 'bigint', v: value.toString() };
+      case 'bigint': {
+        const digits = value.toString();
+        this.bytesAtMost += digits.length;
+        return { [TAG]: 'bigint', v: digits };
+      }
       case 'function':
         return invalid(path, value.name ? `a function (${value.name})` : 'a function');
       case 'symbol':
@@ -116,13 +141,14 @@ class Encoder {
         // A field set to what its schema cannot hold (an unsafe int64, an invalid Date…).
         return invalid(path, `a ${model} that cannot be serialized (${(cause as Error).message})`, false);
       }
+      this.bytesAtMost += 6 * model.length;
       return { [TAG]: 'model', name: model, v: this.encode(data, path, depth) };
     }
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto === Array.prototype) {
       const array = value as unknown[];
       const out: Json[] = new Array<Json>(array.length);
-      for (let i = 0; i < array.length; i++) out[i] = this.encode(array[i], indexPath(path, i), depth);
+      for (let i = 0; i < array.length; i++) out[i] = this.encode(array[i], this.paths ? indexPath(path, i) : path, depth);
       return out;
     }
     if (proto === Object.prototype || proto === null) return this.encodePlainObject(value, proto, path, depth);
@@ -130,27 +156,33 @@ class Encoder {
       const time = (value as Date).getTime();
       return Number.isNaN(time) ? invalid(path, 'an invalid Date', false) : { [TAG]: 'date', v: time };
     }
-    if (Buffer.isBuffer(value)) return { [TAG]: 'buffer', v: value.toString('base64') };
+    if (Buffer.isBuffer(value)) return { [TAG]: 'buffer', v: this.base64(value) };
     if (proto === Uint8Array.prototype) {
       const bytes = value as Uint8Array;
-      return { [TAG]: 'bytes', v: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+      return { [TAG]: 'bytes', v: this.base64(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
     }
     if (proto === Map.prototype) {
       const entries: Json[] = [];
       let entry = 0;
       for (const [k, v] of value as Map<unknown, unknown>) {
-        const key = this.encode(k, mapKeyPath(path, entry), depth);
-        entries.push([key, this.encode(v, mapValuePath(path, k, entry), depth)]);
+        const key = this.encode(k, this.paths ? mapKeyPath(path, entry) : path, depth);
+        entries.push([key, this.encode(v, this.paths ? mapValuePath(path, k, entry) : path, depth)]);
         entry++;
       }
       return { [TAG]: 'map', v: entries };
     }
     if (proto === Set.prototype) {
       const items: Json[] = [];
-      for (const item of value as Set<unknown>) items.push(this.encode(item, setEntryPath(path, items.length), depth));
+      for (const item of value as Set<unknown>) items.push(this.encode(item, this.paths ? setEntryPath(path, items.length) : path, depth));
       return { [TAG]: 'set', v: items };
     }
     return invalid(path, describeInstance(value, proto));
+  }
+
+  private base64(bytes: Buffer): string {
+    const text = bytes.toString('base64');
+    this.bytesAtMost += text.length;
+    return text;
   }
 
   private encodePlainObject(value: object, proto: unknown, path: string, depth: number): Json {
@@ -159,7 +191,10 @@ class Encoder {
     if (symbols.length > 0) return invalid(path, `an object with a symbol key (${symbols[0].toString()})`);
     const out: JsonObject = {};
     const record = value as Record<string, unknown>;
-    for (const key of Object.keys(value)) setOwn(out, key, this.encode(record[key], propertyPath(path, key), depth));
+    for (const key of Object.keys(value)) {
+      this.bytesAtMost += 6 * key.length;
+      setOwn(out, key, this.encode(record[key], this.paths ? propertyPath(path, key) : path, depth));
+    }
     if (proto === null) return { [TAG]: 'object', v: out, proto: null };
     return Object.prototype.hasOwnProperty.call(value, TAG) ? { [TAG]: 'object', v: out } : out;
   }

@@ -25,7 +25,7 @@ import { createAppScope } from '../../src/context/app-scope';
 import { setScriptScope } from '../../src/context/script-scope';
 import { Model } from '../../src/models/model';
 import { registerApiModels } from '../../src/models/model-registry';
-import { initialProgress, runInJob } from '../../src/tasks/job-context';
+import { initialProgress } from '../../src/tasks/job-context';
 import { CALLER_CONFIG, sendJson, startRawServer, type RawServer } from './clients-harness';
 
 let server: RawServer;
@@ -270,8 +270,8 @@ describe('in a task', () => {
 
   test('an expired token is replaced by a fresh one with the same subject and claims, kept for the next calls', async () => {
     server.handle = (_request, reply) => sendJson(reply, 200, item);
-    const context = { requestId: 'r-task', method: 'POST', url: '/v1/x', ...past(expired()) };
-    await runWithContext(context, () => runInJob(job, () => callOperation(runtime, 'raw', 'getItem', { params: { itemId: '1' } })));
+    const context = { requestId: 'r-task', method: 'POST', url: '/v1/x', ...past(expired()), job };
+    await runWithContext(context, () => callOperation(runtime, 'raw', 'getItem', { params: { itemId: '1' } }));
     const sent = jwt.decode(server.requests[0].headers.authorization!.slice('Bearer '.length)) as Record<string, unknown>;
     expect(sent).toMatchObject({ sub: 'carol', role: 'member' });
     expect(sent.exp as number).toBeGreaterThan(Date.now() / 1000 + config.async.refreshed_token_lifetime - 10);
@@ -289,7 +289,7 @@ describe('in a task', () => {
   test("idempotencyKey: true is the task's id (or the request's key) with the operationId", async () => {
     server.handle = (_request, reply) => sendJson(reply, 201, item);
     const call = () => callOperation(runtime, 'raw', 'createItem', { body: { name: 'x' } }, { idempotencyKey: true });
-    await runWithContext({ requestId: 'r1', method: 'POST', url: '/' }, () => runInJob(job, call));
+    await runWithContext({ requestId: 'r1', method: 'POST', url: '/', job }, call);
     await runWithContext({ requestId: 'r2', method: 'POST', url: '/', idempotencyKey: 'client-key' }, call);
     await runWithContext({ requestId: 'r3', method: 'POST', url: '/' }, call);
     expect(server.requests.map((request) => request.headers['idempotency-key'])).toEqual(['job-77:createItem', 'client-key:createItem', undefined]);

@@ -79,7 +79,7 @@ test('sync declares each schedule as a pym: job scheduler whose runs carry a sea
   // The template is a sealed envelope like any task job: no arguments, marked to run as the service.
   const template = (await queue.getJobScheduler('pym:every-hour'))!.template!;
   const envelope = openEnvelope(template.data, envelopeKeysFor(config), { jobName: 'Beat.tick' });
-  expect(envelope).toMatchObject({ v: 2, task: 'Beat.tick', job: { scheduler: 'pym:every-hour' }, args: [], context: { service: true } });
+  expect(envelope).toMatchObject({ v: 3, task: 'Beat.tick', job: { scheduler: 'pym:every-hour' }, args: [], context: { service: true } });
   expect(envelope.context.token).toBeUndefined(); // no stored token to expire: the worker mints one per run
   expect(template.opts).toMatchObject({ attempts: 1, removeOnComplete: { age: config.async.keep_finished } });
 

@@ -1,7 +1,8 @@
 // Unit tests of the status document, its HTTP status, accepted(ref), admin claims and the in-task helpers.
 import { randomUUID } from 'node:crypto';
 import { accepted } from '../../src/http/reply';
-import { initialProgress, runInJob, type JobContext } from '../../src/tasks/job-context';
+import { runWithContext } from '../../src/context/request-context';
+import { initialProgress, type JobContext } from '../../src/tasks/job-context';
 import { failOnError, getTaskSignal, progressItems, setProgress, setResourceUrl, TaskFailed } from '../../src/tasks/task-progress';
 import { isTaskAdmin } from '../../src/tasks/task-resources';
 import { httpStatusOf, statusOfJob, type JobSnapshot } from '../../src/tasks/task-status';
@@ -64,6 +65,9 @@ test('async.admin_claim: every listed claim must match (an array claim may conta
 });
 
 describe('inside a task', () => {
+  /** Run `fn` as the body of `running` (its job in the task's context, as run-task-job puts it). */
+  const runInJob = <T>(running: JobContext, fn: () => T): T => runWithContext({ requestId: 'req-task', method: '', url: '', job: running }, fn);
+
   function job(): JobContext & { saved: unknown[]; controller: AbortController } {
     const saved: unknown[] = [];
     const controller = new AbortController();

@@ -1,7 +1,10 @@
 // Enqueuing in-process against the real Redis: the job BullMQ stores carries pym's options, the caller's task list
-// keeps the order of the calls, and a delayed task makes the enqueuing process wake Redis up when it is due.
+// keeps the order of the calls and is written with the job in one write, and a delayed task makes the enqueuing
+// process wake Redis up when it is due.
 import { randomUUID } from 'node:crypto';
 import { asyncTask, taskRef, type PymConfig } from '@pym/framework';
+import { Job, Queue } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
 import { runWithContext } from '../../src/context/request-context';
 import { getScriptScope } from '../../src/context/script-scope';
 import { ownerTaskIds } from '../../src/tasks/task-owner-index';
@@ -64,4 +67,53 @@ test('tasks started together (within one millisecond) are listed in call order, 
   const refs = await runWithContext(context, () => Promise.all(Array.from({ length: 12 }, (_, n) => taskRef(Listed.touch(n)))));
   const ids = refs.map((ref) => ref.id);
   expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 50)).toEqual([...ids].reverse());
+});
+
+/** Count what `socket` hands to the system (Node's Writable implementation API: one call, one write or writev). */
+function countWrites(socket: Redis['stream']): { count(): number; restore(): void } {
+  const { _write, _writev } = socket as unknown as Record<string, (...args: unknown[]) => unknown>;
+  let writes = 0;
+  const counted = (original: (...args: unknown[]) => unknown) =>
+    function (this: unknown, ...args: unknown[]) {
+      writes++;
+      return original.apply(this, args);
+    };
+  Object.assign(socket, { _write: counted(_write!), ...(_writev && { _writev: counted(_writev) }) });
+  return { count: () => writes, restore: () => Object.assign(socket, { _write, _writev }) };
+}
+
+test("a caller's task is added and listed for its owner in one write to Redis", async () => {
+  const producer = getScriptScope()!.taskBackend().bullmq!.redis as Redis;
+  await taskRef(Listed.touch(0)); // connected, scripts loaded
+  const owner = `user-${randomUUID()}`;
+  const writes = countWrites(producer.stream);
+  try {
+    const ref = await runWithContext({ requestId: 'req-one-write', method: 'POST', url: '/one', claims: { sub: owner } }, () => taskRef(Listed.touch(1)));
+    expect(writes.count()).toBe(1);
+    expect(await ownerTaskIds(fixture.redis, fixture.prefix, owner, 10)).toEqual([ref.id]);
+    expect((await fixture.queue().getJob(ref.id))?.name).toBe(ref.name);
+  } finally {
+    writes.restore();
+  }
+});
+
+// bullmq-backend relies on this (BullMQ 6.7): Job.addJob writes its command before it returns, so that the owner's
+// listing, sent right after it on the corked socket, leaves in the same write. Should a release defer it, this fails.
+test('BullMQ writes the add of Job.addJob before it returns', async () => {
+  const producer = new IORedis(fixture.redis.options);
+  const own = new Queue(fixture.queue().name, { connection: producer, prefix: fixture.prefix });
+  try {
+    const ownClient = await own.getBackend().client;
+    await own.waitUntilReady();
+    const id = `written-at-once-${randomUUID()}`;
+    producer.stream.cork();
+    const adding = new Job(own, 'Listed.atOnce', { n: 1 }, { jobId: id }, id).addJob(ownClient);
+    const buffered = producer.stream.writableLength;
+    producer.stream.uncork();
+    expect(buffered).toBeGreaterThan(0);
+    expect(await adding).toBe(id);
+  } finally {
+    await own.close();
+    producer.disconnect();
+  }
 });

@@ -3,7 +3,7 @@
 import { taskRef } from '@pym/framework';
 import type { PymProcess } from '../helpers/spawn-pym';
 import { loadConfig } from '../../src/config/load-config';
-import { sealEnvelope, type SealedEnvelope, type TaskEnvelope } from '../../src/tasks/envelope';
+import { sealEnvelope, type EnvelopeFormat, type SealedEnvelope, type TaskEnvelope } from '../../src/tasks/envelope';
 import { envelopeKeysFor } from '../../src/tasks/envelope-keys-from-config';
 import { Failing } from '../fixtures/tasks-service/src/tasks/failing.tasks';
 import { Probe } from '../fixtures/tasks-service/src/tasks/probe.tasks';
@@ -151,12 +151,12 @@ describe('a job added to the queue by hand', () => {
 
   /**
    * A correctly sealed, plain (readable) envelope of Probe.observe(tag) for job `jobId`, as the service itself
-   * would make it (or of another task's name).
+   * would make it (or of another task's name), in format 3 (this version's) or 2 (a job queued before an upgrade).
    */
-  function sealedObserve(tag: string, jobId: string, task = 'Probe.observe'): SealedEnvelope {
+  function sealedObserve(tag: string, jobId: string, task = 'Probe.observe', v: EnvelopeFormat = 3): SealedEnvelope {
     const token = victimToken();
     const envelope: TaskEnvelope = {
-      v: 2,
+      v,
       task,
       job: { id: jobId },
       args: [tag],
@@ -194,30 +194,43 @@ describe('a job added to the queue by hand', () => {
     return job.id!;
   }
 
-  test.concurrent('runs when its envelope is authentic (control case of the forgeries below)', async () => {
+  test.concurrent.each<EnvelopeFormat>([3, 2])('runs when its envelope is authentic, format %s (control case of the forgeries below)', async (v) => {
     const tag = uniqueTag('authentic');
     const id = uniqueTag('job');
-    const jobId = await addByHand('Probe.observe', sealedObserve(tag, id), id);
+    const jobId = await addByHand('Probe.observe', sealedObserve(tag, id, 'Probe.observe', v), id);
     expect((await fixture.jobOutcome(jobId)).state).toBe('completed');
-    expect(await fixture.nextRecord('observe', tag)).toMatchObject({ userId: 'user-victim', requestId: 'req-forged' });
+    expect(await fixture.nextRecord('observe', tag)).toMatchObject({ userId: 'user-victim', claims: expect.objectContaining({ sub: 'user-victim', aud: expect.any(String) }), requestId: 'req-forged' });
   });
 
-  const forgeries: [string, (tag: string, jobId: string) => { name: string; data: unknown; sideEffectTags: string[] }][] = [
+  type Forgery = (tag: string, jobId: string, v: EnvelopeFormat) => { name: string; data: unknown; sideEffectTags: string[] };
+  const forgeries: [string, Forgery][] = [
     [
       'a changed user id in a plain envelope',
-      (tag, jobId) => ({
+      (tag, jobId, v) => ({
         name: 'Probe.observe',
-        data: altered(sealedObserve(tag, jobId), (envelope) => {
-          envelope.context.claims = { ...envelope.context.claims, sub: 'user-admin' };
+        data: altered(sealedObserve(tag, jobId, 'Probe.observe', v), (envelope) => {
+          // Format 2 carries the claims; format 3 reads them from the token, so the token is what a forger swaps.
+          if (v === 2) envelope.context.claims = { ...envelope.context.claims, sub: 'user-admin' };
+          else envelope.context.token = tokenFor('user-admin');
+        }),
+        sideEffectTags: [tag],
+      }),
+    ],
+    [
+      'claims added next to the token in a plain envelope',
+      (tag, jobId, v) => ({
+        name: 'Probe.observe',
+        data: altered(sealedObserve(tag, jobId, 'Probe.observe', v), (envelope) => {
+          envelope.context.claims = { sub: 'user-admin' };
         }),
         sideEffectTags: [tag],
       }),
     ],
     [
       'a changed argument',
-      (tag, jobId) => ({
+      (tag, jobId, v) => ({
         name: 'Probe.observe',
-        data: altered(sealedObserve(tag, jobId), (envelope) => {
+        data: altered(sealedObserve(tag, jobId, 'Probe.observe', v), (envelope) => {
           envelope.args = [`${tag}-changed`];
         }),
         sideEffectTags: [tag, `${tag}-changed`],
@@ -225,37 +238,38 @@ describe('a job added to the queue by hand', () => {
     ],
     [
       'no seal',
-      (tag, jobId) => {
-        const { seal: _seal, ...unsealed } = sealedObserve(tag, jobId);
+      (tag, jobId, v) => {
+        const { seal: _seal, ...unsealed } = sealedObserve(tag, jobId, 'Probe.observe', v) as SealedEnvelope & { seal: string };
         return { name: 'Probe.observe', data: unsealed, sideEffectTags: [tag] };
       },
     ],
     [
       'a bare envelope (never sealed)',
-      (tag, jobId) => ({
+      (tag, jobId, v) => ({
         name: 'Probe.observe',
-        data: { v: 2, task: 'Probe.observe', job: { id: jobId }, args: [tag], context: { enqueuedAt: Date.now() } },
+        data: { v, task: 'Probe.observe', job: { id: jobId }, args: [tag], context: { enqueuedAt: Date.now() } },
         sideEffectTags: [tag],
       }),
     ],
     [
       'a sealed envelope replayed under another task name',
-      (tag, jobId) => ({ name: 'Probe.delayed', data: sealedObserve(tag, jobId), sideEffectTags: [tag] }),
+      (tag, jobId, v) => ({ name: 'Probe.delayed', data: sealedObserve(tag, jobId, 'Probe.observe', v), sideEffectTags: [tag] }),
     ],
     [
       'a sealed envelope re-added under another job id (a replay of the same task)',
-      (tag) => ({ name: 'Probe.observe', data: sealedObserve(tag, uniqueTag('original-job')), sideEffectTags: [tag] }),
+      (tag, _jobId, v) => ({ name: 'Probe.observe', data: sealedObserve(tag, uniqueTag('original-job'), 'Probe.observe', v), sideEffectTags: [tag] }),
     ],
     [
       'a sealed envelope naming a task this worker does not have',
-      (tag, jobId) => ({ name: 'Probe.vanished', data: sealedObserve(tag, jobId, 'Probe.vanished'), sideEffectTags: [tag] }),
+      (tag, jobId, v) => ({ name: 'Probe.vanished', data: sealedObserve(tag, jobId, 'Probe.vanished', v), sideEffectTags: [tag] }),
     ],
   ];
+  const inBothFormats = forgeries.flatMap(([what, forge]) => ([3, 2] as const).map((v) => [what, v, forge] as const));
 
-  test.concurrent.each(forgeries)('with %s is never executed: failed at once, without retry', async (_, forge) => {
+  test.concurrent.each(inBothFormats)('with %s (format %s) is never executed: failed at once, without retry', async (_, v, forge) => {
     const tag = uniqueTag('forged');
     const id = uniqueTag('job');
-    const { name, data, sideEffectTags } = forge(tag, id);
+    const { name, data, sideEffectTags } = forge(tag, id, v);
     const jobId = await addByHand(name, data, id);
     const outcome = await fixture.jobOutcome(jobId);
     const job = await fixture.job(jobId);
@@ -286,6 +300,7 @@ describe('a job added to the queue by hand', () => {
     for (const secret of [token, token.split('.')[1], tag, 'user-private', 'private@example.com', requestId]) {
       expect(raw).not.toContain(secret);
     }
-    expect(JSON.parse(hash.data)).toEqual({ v: 2, alg: 'A256GCM+HS256', payload: expect.any(String), iv: expect.any(String), tag: expect.any(String), seal: expect.any(String) });
+    // Format 3: the GCM tag is the seal, no HMAC next to it.
+    expect(JSON.parse(hash.data)).toEqual({ v: 3, alg: 'A256GCM', payload: expect.any(String), iv: expect.any(String), tag: expect.any(String) });
   });
 });

@@ -224,6 +224,20 @@ describe('serializeArgs errors', () => {
     );
     expect(() => serializeArgs(['e'.repeat(50)], fakeCodec, { maxBytes: 100 })).not.toThrow();
   });
+
+  // The exact size is measured only when a cheap upper bound could pass the limit: the bound must never be below it.
+  it.each<[string, unknown[]]>([
+    ['control characters (6 bytes each in JSON)', ['\u0001'.repeat(40)]],
+    ['astral characters (4 bytes per 2 UTF-16 units)', ['😀'.repeat(30)]],
+    ['escaped keys', [{ ['\u0002'.repeat(20)]: 1, ['"'.repeat(10)]: 2 }]],
+    ['long numbers', [[-1.2345678901234567e308, 5e-324, -0, Number.NaN, Number.MIN_SAFE_INTEGER]]],
+    ['tags of every kind', [undefined, 10n ** 60n, new Date(0), new Map([[{ a: 1 }, new Set([1])]]), Buffer.alloc(20), new Uint8Array(7), Object.create(null), { $pym: 1 }]],
+    ['a model', [profile('Ada')]],
+  ])('refuses %s one byte over the limit, accepts them at it', (_name, args) => {
+    const bytes = Buffer.byteLength(JSON.stringify(serializeArgs(args, fakeCodec)), 'utf8');
+    expect(() => serializeArgs(args, fakeCodec, { maxBytes: bytes - 1 })).toThrow(`arguments are ${bytes} bytes`);
+    expect(() => serializeArgs(args, fakeCodec, { maxBytes: bytes })).not.toThrow();
+  });
 });
 
 describe('deserializeArgs on a malformed encoding', () => {

@@ -1,0 +1,143 @@
+// Envelope format 3: one AES-256-GCM seal when encrypted (no separate HMAC), one HMAC-SHA256 when not; the caller's
+// token travels, its claims are read back from it when the envelope is opened.
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { claimsOfToken } from '../auth/token-claims';
+import type { EnvelopeKeys } from './envelope-keys';
+import { EnvelopeRejectedError, checkBinding, envelopeProblem, sameString, type OpenOptions, type TaskEnvelope } from './envelope-model';
+import { IV_BYTES, randomIv } from './random-iv';
+
+/** How a format-3 envelope protects its payload: AES-256-GCM (encrypted and authenticated), or HMAC-SHA256 (readable). */
+export type SealAlgorithmV3 = 'A256GCM' | 'HS256';
+
+/**
+ * What goes in a job's data in format 3. `A256GCM`: the envelope's JSON encrypted with AES-256-GCM under a fresh
+ * random IV; the GCM tag authenticates the ciphertext and, as additional data, the format and algorithm, so nothing
+ * else is needed. `HS256` (`async.encrypt: false`): the envelope's JSON, readable, and an HMAC-SHA256 of the format,
+ * the algorithm and that JSON. Either way the envelope inside names its task and job, checked against the job's.
+ */
+export type SealedEnvelopeV3 =
+  | {
+      v: 3;
+      alg: 'A256GCM';
+      /** The ciphertext, base64url. */
+      payload: string;
+      /** The random 12-byte IV, base64url. */
+      iv: string;
+      /** The 16-byte GCM authentication tag, base64url. */
+      tag: string;
+    }
+  | {
+      v: 3;
+      alg: 'HS256';
+      /** The envelope's JSON. */
+      payload: string;
+      /** HMAC-SHA256 of the format, the algorithm and the payload, base64url. */
+      seal: string;
+    };
+
+const VERSION = 3;
+const ENCRYPTED = 'A256GCM' satisfies SealAlgorithmV3;
+const PLAIN = 'HS256' satisfies SealAlgorithmV3;
+const TAG_BYTES = 16;
+/** Additional data of the GCM seal: a format-2 ciphertext (other additional data) cannot pass for a format-3 one. */
+const AAD = Buffer.from(`pym task envelope\n${VERSION}\n${ENCRYPTED}`, 'utf8');
+const HMAC_HEADER = `pym task envelope\n${VERSION}\n${PLAIN}\n`;
+const ENCRYPTED_KEYS = new Set(['v', 'alg', 'payload', 'iv', 'tag']);
+const PLAIN_KEYS = new Set(['v', 'alg', 'payload', 'seal']);
+
+/** Seal `envelope` (format 3, shape already checked): AES-256-GCM with `encrypt`, else HMAC-SHA256. */
+export function sealV3(envelope: TaskEnvelope, keys: EnvelopeKeys, encrypt: boolean): SealedEnvelopeV3 {
+  const json = JSON.stringify(withoutTokenClaims(envelope));
+  if (!encrypt) return { v: VERSION, alg: PLAIN, payload: json, seal: hmac(keys.sealKey, json) };
+  const iv = randomIv();
+  const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, iv);
+  cipher.setAAD(AAD);
+  const head = cipher.update(json, 'utf8');
+  const tail = cipher.final(); // empty: GCM is a stream mode
+  const ciphertext = tail.length === 0 ? head : Buffer.concat([head, tail]);
+  return {
+    v: VERSION,
+    alg: ENCRYPTED,
+    payload: ciphertext.toString('base64url'),
+    iv: iv.toString('base64url'),
+    tag: cipher.getAuthTag().toString('base64url'),
+  };
+}
+
+/**
+ * Open format-3 job data (`data.v` is 3). Checks, in order: the fields, the seal (the GCM tag, or the HMAC compared
+ * in constant time), the envelope's shape, its token's claims, and that it is for `jobName` and `jobId`.
+ * @throws EnvelopeRejectedError with the failed check as `reason`.
+ */
+export function openV3(data: Record<string, unknown>, keys: EnvelopeKeys, options: OpenOptions): TaskEnvelope {
+  const json = data.alg === ENCRYPTED ? decrypt(data, keys.encryptionKey) : verified(data, keys.sealKey);
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(json);
+  } catch (cause) {
+    throw new EnvelopeRejectedError('malformed', 'the payload is not JSON', { cause });
+  }
+  const problem = envelopeProblem(envelope, VERSION);
+  if (problem) throw new EnvelopeRejectedError('malformed', problem);
+  const opened = envelope as TaskEnvelope;
+  const { context } = opened;
+  if (context.token !== undefined) {
+    if (context.claims !== undefined) throw new EnvelopeRejectedError('malformed', 'format 3 carries claims only without a token');
+    const claims = claimsOfToken(context.token);
+    if (!claims) throw new EnvelopeRejectedError('malformed', 'context.token is not a JWT whose payload is an object');
+    context.claims = claims;
+  }
+  checkBinding(opened, options);
+  return opened;
+}
+
+/** The envelope as format 3 stores it: with a token, without the claims (they are the token's payload). */
+function withoutTokenClaims(envelope: TaskEnvelope): TaskEnvelope {
+  const { context } = envelope;
+  if (context.token === undefined || context.claims === undefined) return envelope;
+  return { ...envelope, context: { ...context, claims: undefined } };
+}
+
+function decrypt(data: Record<string, unknown>, key: Buffer): string {
+  checkFields(data, ENCRYPTED_KEYS);
+  const { payload, iv, tag } = data;
+  if (typeof payload !== 'string' || typeof iv !== 'string' || typeof tag !== 'string') {
+    throw new EnvelopeRejectedError('malformed', `${ENCRYPTED} needs a payload, an iv and a tag (strings)`);
+  }
+  const ivBytes = Buffer.from(iv, 'base64url');
+  const tagBytes = Buffer.from(tag, 'base64url');
+  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) {
+    throw new EnvelopeRejectedError('malformed', `the iv must be ${IV_BYTES} bytes and the tag ${TAG_BYTES}`);
+  }
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
+    decipher.setAAD(AAD);
+    decipher.setAuthTag(tagBytes);
+    const head = decipher.update(Buffer.from(payload, 'base64url'));
+    const tail = decipher.final(); // throws when the tag does not authenticate
+    return (tail.length === 0 ? head : Buffer.concat([head, tail])).toString('utf8');
+  } catch (cause) {
+    throw new EnvelopeRejectedError('bad-seal', 'the envelope does not authenticate: altered, or sealed with another key', { cause });
+  }
+}
+
+function verified(data: Record<string, unknown>, key: Buffer): string {
+  if (data.alg !== PLAIN) throw new EnvelopeRejectedError('malformed', `unknown algorithm ${JSON.stringify(data.alg)}`);
+  if (data.seal === undefined) throw new EnvelopeRejectedError('missing-seal', 'job data has no seal');
+  checkFields(data, PLAIN_KEYS);
+  const { payload, seal } = data;
+  if (typeof seal !== 'string') throw new EnvelopeRejectedError('malformed', 'the seal is not a string');
+  if (typeof payload !== 'string') throw new EnvelopeRejectedError('malformed', 'the payload is not a string');
+  if (!sameString(hmac(key, payload), seal)) {
+    throw new EnvelopeRejectedError('bad-seal', 'the seal does not match: altered, or sealed with another key');
+  }
+  return payload;
+}
+
+function checkFields(data: Record<string, unknown>, allowed: ReadonlySet<string>): void {
+  for (const key in data) if (!allowed.has(key)) throw new EnvelopeRejectedError('malformed', `unexpected field "${key}"`);
+}
+
+function hmac(key: Buffer, payload: string): string {
+  return createHmac('sha256', key).update(HMAC_HEADER, 'utf8').update(payload, 'utf8').digest('base64url');
+}
