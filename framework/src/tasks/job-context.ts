@@ -1,5 +1,5 @@
 // The running job of the current task (held by its request context): its progress state, cancel signal and BullMQ handle.
-import { currentContext, runWithContext } from '../context/request-context';
+import { currentContext } from '../context/request-context';
 
 /** What a task's status document shows beyond BullMQ's own fields (stored as the job's progress object). */
 export interface TaskProgressState {
@@ -19,14 +19,6 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Persist `state` (BullMQ `job.updateProgress`); absent where nothing can be stored (the in-process fallback). */
   readonly save?: (state: TaskProgressState) => Promise<void>;
-}
-
-/**
- * Run `fn` as the body of `job`: in a copy of the current context (or an empty one) that holds it. run-task-job
- * builds the task's context with its job at once; this is for code that already runs in a context (tests).
- */
-export function runInJob<T>(job: JobContext, fn: () => T): T {
-  return runWithContext({ ...(currentContext() ?? { requestId: '', method: '', url: '' }), job }, fn);
 }
 
 /** The running job, or undefined outside a task run by a worker (run-task-job puts it in the task's context). */

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { contextHeaders } from '../../src/clients/call-headers';
 import { runWithContext } from '../../src/context/request-context';
 import { TokenExpired } from '../../src/errors/builtin-errors';
-import { initialProgress, runInJob } from '../../src/tasks/job-context';
+import { initialProgress } from '../../src/tasks/job-context';
 import { taskRequestContext } from '../../src/tasks/task-context';
 import { authConfig } from '../auth/config-fixture';
 
@@ -37,6 +37,6 @@ test('without jwt_secret, a call from a running task forwards the token as it is
   const config = authConfig({ jwt_secret: undefined });
   const live = { ...captured, claims: { ...idpClaims, exp: Math.floor(now / 1000) + 10 } }; // within the refresh margin
   const job = { jobId: 'j-1', state: initialProgress(), signal: new AbortController().signal };
-  const headers = runWithContext({ ...taskRequestContext(live, config, now) }, () => runInJob(job, () => contextHeaders(config, true, now)));
+  const headers = runWithContext({ ...taskRequestContext(live, config, now), job }, () => contextHeaders(config, true, now));
   expect(headers.authorization).toBe(`Bearer ${idpToken}`);
 });
