@@ -7,6 +7,7 @@ import { isPlainObject } from '../openapi/bundle-kinds';
 import { SpecError } from '../openapi/spec-error';
 import { InvalidParameter } from '../errors/builtin-errors';
 import { getMatchedOperation } from './pym-request';
+import { validatorMiddlewares } from './validator-middlewares';
 
 /**
  * Run middlewares in sequence, like an Express router but without its per-request routing work (the
@@ -111,7 +112,7 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
     // field (parseBody refuses a declared Content-Length over it before this runs).
     fileUploader: { limits: { fileSize: options.bodyLimit, fieldSize: options.bodyLimit, parts: MAX_MULTIPART_PARTS } },
   });
-  const run = chain(validator.installMiddleware(Promise.resolve(spec)) as RequestHandler[]);
+  const run = chain(validatorMiddlewares(validator, spec));
   return function validateApiMiddleware(req, res, next) {
     if (getMatchedOperation(req)?.operation.api !== api) return next();
     run(req, res, (error?: unknown) => next(error === undefined || error === null ? error : multipartReadError(req, error)));
