@@ -6,30 +6,9 @@ import type { LoadedApi } from '../openapi/types';
 import { isPlainObject } from '../openapi/bundle-kinds';
 import { SpecError } from '../openapi/spec-error';
 import { InvalidParameter } from '../errors/builtin-errors';
+import { chain } from './chain';
 import { getMatchedOperation } from './pym-request';
 import { validatorMiddlewares } from './validator-middlewares';
-
-/**
- * Run middlewares in sequence, like an Express router but without its per-request routing work (the
- * operation is already matched): an error or a rejected promise goes straight to `done`.
- */
-function chain(handlers: readonly RequestHandler[]): RequestHandler {
-  return (req, res, done) => {
-    let index = 0;
-    const next = (error?: unknown): void => {
-      if (error !== undefined && error !== null) return done(error);
-      const handler = handlers[index++];
-      if (!handler) return done();
-      try {
-        const result = handler(req, res, next) as unknown;
-        if (result instanceof Promise) result.catch(done);
-      } catch (thrown) {
-        done(thrown);
-      }
-    };
-    next();
-  };
-}
 
 /** Options of `createApiValidator`. */
 export interface ApiValidatorOptions {
