@@ -41,6 +41,7 @@ import { chain } from './chain';
 import { crossOrigin } from './cors.middleware';
 import { dispatch } from './dispatch.middleware';
 import { errorHandler } from './error-handler';
+import { weakEtag } from './etag';
 import { listenWithPymServer } from './http-server';
 import type { RequestHandlerFunction } from './handler';
 import { matchOperation } from './match-operation.middleware';
@@ -168,6 +169,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', weakEtag); // Express's default ETag, cheaper to compute
   // pym's own middlewares run as one Express layer each side of the dashboard's router (chain: no per-layer routing).
   const front: RequestHandler[] = [requestContext(scope)];
   if (tracer) front.push(traceRequest(tracer));
