@@ -6,30 +6,10 @@ import type { LoadedApi } from '../openapi/types';
 import { isPlainObject } from '../openapi/bundle-kinds';
 import { SpecError } from '../openapi/spec-error';
 import { InvalidParameter } from '../errors/builtin-errors';
+import { chain } from './chain';
 import { stackOverflowAsTooDeep, tooDeepError } from './json-depth';
 import { getBodySize, getMatchedOperation } from './pym-request';
-
-/**
- * Run middlewares in sequence, like an Express router but without its per-request routing work (the
- * operation is already matched): an error or a rejected promise goes straight to `done`.
- */
-function chain(handlers: readonly RequestHandler[]): RequestHandler {
-  return (req, res, done) => {
-    let index = 0;
-    const next = (error?: unknown): void => {
-      if (error !== undefined && error !== null) return done(error);
-      const handler = handlers[index++];
-      if (!handler) return done();
-      try {
-        const result = handler(req, res, next) as unknown;
-        if (result instanceof Promise) result.catch(done);
-      } catch (thrown) {
-        done(thrown);
-      }
-    };
-    next();
-  };
-}
+import { validatorMiddlewares } from './validator-middlewares';
 
 /** Options of `createApiValidator`. */
 export interface ApiValidatorOptions {
@@ -102,8 +82,8 @@ export async function createApiValidator(api: LoadedApi, options: ApiValidatorOp
   // One loaded spec per instance (the validator's preprocessing rewrites the spec it is given): loaded once, copied.
   const everyProblem = await loadSpec(api, document);
   const firstProblem = structuredClone(everyProblem);
-  const thorough = chain(validator(document, options, true).installMiddleware(Promise.resolve(everyProblem)) as RequestHandler[]);
-  const bounded = chain(validator(document, options, false).installMiddleware(Promise.resolve(firstProblem)) as RequestHandler[]);
+  const thorough = chain(validatorMiddlewares(validator(document, options, true), everyProblem));
+  const bounded = chain(validatorMiddlewares(validator(document, options, false), firstProblem));
   return function validateApiMiddleware(req, res, next) {
     if (getMatchedOperation(req)?.operation.api !== api) return next();
     const run = getBodySize(req) <= ALL_ERRORS_MAX_BODY ? thorough : bounded;

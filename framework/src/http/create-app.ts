@@ -1,7 +1,7 @@
 // createApp: config + specs + handlers → an Express 5 app, every binding checked before it serves.
 import cookieParser from 'cookie-parser';
 import bytes from 'bytes';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { loadClientSpecs } from '../clients/client-specs';
 import { installClients } from '../clients/load-clients';
@@ -36,9 +36,11 @@ import { createApiValidator } from './api-validator';
 import { accessLog } from './access-log.middleware';
 import { authenticate } from './authenticate.middleware';
 import { builtinDocument, builtinHandlers } from './builtin-api';
+import { chain } from './chain';
 import { crossOrigin } from './cors.middleware';
 import { dispatch } from './dispatch.middleware';
 import { errorHandler } from './error-handler';
+import { weakEtag } from './etag';
 import { listenWithPymServer } from './http-server';
 import type { RequestHandlerFunction } from './handler';
 import { matchOperation } from './match-operation.middleware';
@@ -166,24 +168,31 @@ export async function createApp(options: CreateAppOptions = {}): Promise<PymApp>
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestContext(scope));
-  if (tracer) app.use(traceRequest(tracer));
-  if (metrics) app.use(httpMetrics(metrics));
-  app.use(accessLog(logger));
-  app.use(rejectMalformed());
-  if (metrics && config.metrics.port === undefined) app.use(metricsRoute(config.metrics.path, () => metrics.render()));
-  if (cors) app.use(cors); // before JWT: a preflight carries no token
-  if (docs) app.use(docs);
+  app.set('etag', weakEtag); // Express's default ETag, cheaper to compute
+  // pym's own middlewares run as one Express layer each side of the dashboard's router (chain: no per-layer routing).
+  const front: RequestHandler[] = [requestContext(scope)];
+  if (tracer) front.push(traceRequest(tracer));
+  if (metrics) front.push(httpMetrics(metrics));
+  front.push(accessLog(logger), rejectMalformed());
+  if (metrics && config.metrics.port === undefined) front.push(metricsRoute(config.metrics.path, () => metrics.render()));
+  if (cors) front.push(cors); // before JWT: a preflight carries no token
+  if (docs) front.push(docs);
+  const served: RequestHandler[] = [
+    matchOperation(matcher),
+    cookieParser(),
+    authenticate(verify),
+    negotiate(),
+    parseBody({ limit: bodyLimit }),
+    ...validators,
+    dispatch(handlers),
+  ];
   if (config.async.dashboard.enabled) {
+    app.use(chain(front));
     app.use(queueDashboard({ config, verify: verify!, queues, queue: (name) => backend()!.queue(name) }));
+    app.use(chain(served));
+  } else {
+    app.use(chain([...front, ...served]));
   }
-  app.use(matchOperation(matcher));
-  app.use(cookieParser());
-  app.use(authenticate(verify));
-  app.use(negotiate());
-  app.use(parseBody({ limit: bodyLimit }));
-  app.use(validators);
-  app.use(dispatch(handlers));
   app.use(errorHandler({ logger, debug: config.debug, formatError: hooks.formatError, reportError: hooks.reportError }));
   // app.listen() (pym start, serve(), a service's own call) makes a server with the config's timeouts.
   const { headers_timeout, request_timeout, keep_alive_timeout } = config.server;

@@ -38,20 +38,38 @@ function send(
   res.json(toResponseBody(operation, status, body));
 }
 
-/** Calls the bound handler of the matched operation and sends its result. */
+/** Send what the handler of `operation` returned (unless it sent the response itself). */
+function finish(res: Response, operation: BoundOperation, result: unknown): void {
+  if (res.headersSent) return;
+  if (isReply(result)) send(res, operation, result.status, result.body, result.headers, result.unvalidated === true);
+  else send(res, operation, operation.successStatus, result, {});
+}
+
+/**
+ * Calls the bound handler of the matched operation and sends its result: at once when the handler returns a value,
+ * once it settles when it returns a promise (a sync handler costs no promise and no microtask).
+ */
 export function dispatch(handlers: ReadonlyMap<BoundOperation, RequestHandlerFunction>): RequestHandler {
   const readers = new Map([...handlers.keys()].map((operation) => [operation, paramsReader(operation)]));
-  return async function dispatchMiddleware(req, res) {
+  return function dispatchMiddleware(req, res) {
     const { operation } = getMatchedOperation(req)!;
     const handler = handlers.get(operation)!;
-    const result = await handler({
-      body: operation.hasRequestBody ? toRequestModel(operation, req.body) : undefined,
-      params: readers.get(operation)!(req),
-      req,
-      res,
-    });
-    if (res.headersSent) return;
-    if (isReply(result)) send(res, operation, result.status, result.body, result.headers, result.unvalidated === true);
-    else send(res, operation, operation.successStatus, result, {});
+    try {
+      const result = handler({
+        body: operation.hasRequestBody ? toRequestModel(operation, req.body) : undefined,
+        params: readers.get(operation)!(req),
+        req,
+        res,
+      });
+      if (isThenable(result)) return Promise.resolve(result).then((settled) => finish(res, operation, settled));
+      finish(res, operation, result);
+    } catch (error) {
+      // As when this was an async function: a throw of nothing (undefined, null) is still an error, never a pass.
+      throw error || new Error('Rejected promise');
+    }
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

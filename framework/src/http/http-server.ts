@@ -60,10 +60,14 @@ export function createHttpServer(app: Express, options: HttpServerOptions): http
   // (it would corrupt the response), only a closed connection.
   const responses = new WeakMap<Duplex, ServerResponse>();
   const drain = { closing: false, inFlight: new Set<ServerResponse>() };
+  // One listener function for every response ('close' is emitted once per response): no closure per request.
+  const forget = function forgetResponse(this: ServerResponse) {
+    drain.inFlight.delete(this);
+  };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     responses.set(req.socket, res);
     drain.inFlight.add(res);
-    res.once('close', () => drain.inFlight.delete(res));
+    res.on('close', forget);
     if (drain.closing) res.setHeader('Connection', 'close');
     app(req, res);
   };

@@ -59,7 +59,9 @@ export function parseBody(options: ParseBodyOptions): RequestHandler {
       throw new InvalidParameter('The request body is required', { errors: [{ path: '/body', message: 'is required' }] });
     }
     if (req.is('multipart/form-data')) return next();
-    const read = typeof options.limit === 'number' ? cutAtLimit(req, options.limit, next) : next;
+    // A declared Content-Length is at most the limit here (checked above) and Node's parser stops the body at it:
+    // only a chunked body needs counting as it streams.
+    const read = typeof options.limit === 'number' && req.headers['content-length'] === undefined ? cutAtLimit(req, options.limit, next) : next;
     const done = ((error?: unknown) => read(error ?? tooDeepError(req.body))) as NextFunction;
     json(req, res, (err?: unknown) => (err ? done(err) : form(req, res, (formErr?: unknown) => (formErr ? done(formErr) : text(req, res, done)))));
   };

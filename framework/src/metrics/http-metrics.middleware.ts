@@ -1,9 +1,11 @@
 // Middleware: observe every request's duration in http_request_duration_seconds, labelled by operation, not by URL.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { getMatchedOperation } from '../http/pym-request';
 import type { PymMetrics } from './pym-metrics';
 
 const LABEL = Symbol.for('pym.metricsOperation');
+/** When the request reached the metrics middleware (performance.now()), on its response. */
+const STARTED = Symbol('pym.metricsStarted');
 
 /** The `operation` label of requests no operation serves (404, and 405 of a known path). */
 export const UNMATCHED_OPERATION = '(unmatched)';
@@ -18,13 +20,17 @@ export function labelRequest(req: Request, label: string): void {
  * so the label's values are bounded by the spec), else a fixed label.
  */
 export function httpMetrics(metrics: PymMetrics): RequestHandler {
+  // One listener function for every response of the app ('finish' is emitted once per response): no closure per request.
+  const observe = function observeRequest(this: Response) {
+    const req = this.req;
+    const operation =
+      getMatchedOperation(req)?.operation.operationId ?? (req as unknown as Record<symbol, string | undefined>)[LABEL] ?? UNMATCHED_OPERATION;
+    const started = (this as unknown as Record<symbol, number>)[STARTED]!;
+    metrics.observeRequest(operation, req.method, this.statusCode, (performance.now() - started) / 1000);
+  };
   return function httpMetricsMiddleware(req, res, next) {
-    const started = performance.now();
-    res.once('finish', () => {
-      const operation =
-        getMatchedOperation(req)?.operation.operationId ?? (req as unknown as Record<symbol, string | undefined>)[LABEL] ?? UNMATCHED_OPERATION;
-      metrics.observeRequest(operation, req.method, res.statusCode, (performance.now() - started) / 1000);
-    });
+    (res as unknown as Record<symbol, number>)[STARTED] = performance.now();
+    res.on('finish', observe);
     next();
   };
 }

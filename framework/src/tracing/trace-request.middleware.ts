@@ -1,9 +1,20 @@
 // Middleware: one OpenTelemetry server span per request, named by its route, continuing the caller's trace.
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import { currentContext } from '../context/request-context';
 import { getMatchedOperation } from '../http/pym-request';
-import { contextFromTraceparent } from './traceparent';
+import { TRACER_NAME } from './pym-tracer';
+import { contextFromTraceparent, spanContextFromTraceparent } from './traceparent';
+
+/**
+ * True while no OpenTelemetry SDK is registered: the global tracer provider is the API's proxy with nothing behind it
+ * (every span it starts is a no-op), and the propagator is the no-op one. Checked on every request: an SDK may
+ * register after the app is built.
+ */
+function noSdk(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegateTracer(TRACER_NAME) === undefined && propagation.fields().length === 0;
+}
 
 /**
  * Starts a span per request (HTTP server semantic conventions: `GET /v1/books/{id}`, `http.route`, status; 5xx set
@@ -15,6 +26,14 @@ import { contextFromTraceparent } from './traceparent';
 export function traceRequest(tracer: Tracer): RequestHandler {
   return function traceRequestMiddleware(req, res, next) {
     const pym = currentContext();
+    if (noSdk()) {
+      // The span the API's no-op tracer would start, without the work around it: a non-recording span carrying the
+      // caller's traceparent (its ids go on log lines), else none; it records nothing, so nothing to do at the end.
+      // Not made the active OpenTelemetry context: without an SDK the API's context manager is the no-op one (a
+      // context manager registered on its own, with no tracer provider nor propagator, would not see this span).
+      if (pym) pym.span = trace.wrapSpanContext(spanContextFromTraceparent(pym.traceparent) ?? INVALID_SPAN_CONTEXT);
+      return next();
+    }
     const active = context.active();
     const instrumented = trace.getSpan(active) !== undefined;
     let parent = active;

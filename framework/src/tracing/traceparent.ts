@@ -10,9 +10,15 @@ export function toTraceparent(spanContext: SpanContext): string | undefined {
   return `00-${spanContext.traceId}-${spanContext.spanId}-${(spanContext.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }
 
+/** The (remote) span context `traceparent` names; undefined when it is absent or malformed. */
+export function spanContextFromTraceparent(traceparent: string | undefined): SpanContext | undefined {
+  if (traceparent === undefined || !TRACEPARENT.test(traceparent)) return undefined;
+  const [, traceId, spanId, flags] = traceparent.split('-');
+  return { traceId, spanId, traceFlags: parseInt(flags, 16), isRemote: true };
+}
+
 /** A context whose (remote) parent is `traceparent`'s span; `base` (root by default) when it is absent or malformed. */
 export function contextFromTraceparent(traceparent: string | undefined, base: Context = ROOT_CONTEXT): Context {
-  if (traceparent === undefined || !TRACEPARENT.test(traceparent)) return base;
-  const [, traceId, spanId, flags] = traceparent.split('-');
-  return trace.setSpanContext(base, { traceId, spanId, traceFlags: parseInt(flags, 16), isRemote: true });
+  const spanContext = spanContextFromTraceparent(traceparent);
+  return spanContext ? trace.setSpanContext(base, spanContext) : base;
 }
