@@ -5,10 +5,12 @@ import type { RenderedMetrics } from './render-metrics';
 
 /** Serves GET (and HEAD) `path` with what `render` gives. */
 export function metricsRoute(path: string, render: () => Promise<RenderedMetrics>): RequestHandler {
-  return async function metricsRouteMiddleware(req, res, next) {
+  // Not async: every request passes through here, and only a scrape needs a promise.
+  return function metricsRouteMiddleware(req, res, next) {
     if (req.path !== path || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
     labelRequest(req, '(metrics)');
-    const { contentType, text } = await render();
-    res.type(contentType).send(text);
+    return render().then(({ contentType, text }) => {
+      res.type(contentType).send(text);
+    });
   };
 }
