@@ -103,6 +103,22 @@ export function envelopeProblem(envelope: unknown, version: EnvelopeFormat): str
 }
 
 /**
+ * Parse an opened payload and check its shape for format `version`.
+ * @throws EnvelopeRejectedError `malformed` when it is not JSON or not a well-formed envelope.
+ */
+export function parseEnvelope(json: string, version: EnvelopeFormat): TaskEnvelope {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(json);
+  } catch (cause) {
+    throw new EnvelopeRejectedError('malformed', 'the payload is not JSON', { cause });
+  }
+  const problem = envelopeProblem(envelope, version);
+  if (problem) throw new EnvelopeRejectedError('malformed', problem);
+  return envelope as TaskEnvelope;
+}
+
+/**
  * Check an opened envelope against its job: its task is the job's name and it was sealed for the job's id.
  * @throws EnvelopeRejectedError `task-mismatch` or `job-mismatch`.
  */

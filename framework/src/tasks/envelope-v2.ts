@@ -2,7 +2,7 @@
 // Still opened (jobs queued before an upgrade) and sealed with `async.envelope_format: 2` (a rollout of format 3).
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import type { EnvelopeKeys } from './envelope-keys';
-import { EnvelopeRejectedError, checkBinding, envelopeProblem, sameString, type OpenOptions, type TaskEnvelope } from './envelope-model';
+import { EnvelopeRejectedError, checkBinding, parseEnvelope, sameString, type OpenOptions, type TaskEnvelope } from './envelope-model';
 import { IV_BYTES, randomIv } from './random-iv';
 
 /** How a format-2 envelope protects its payload. */
@@ -64,16 +64,9 @@ export function openV2(data: Record<string, unknown>, keys: EnvelopeKeys, option
     throw new EnvelopeRejectedError('bad-seal', 'the seal does not match: altered, or sealed with another key');
   }
   const json = sealed.alg === ENCRYPTED ? decrypt(sealed, keys.encryptionKey) : sealed.payload;
-  let envelope: unknown;
-  try {
-    envelope = JSON.parse(json);
-  } catch (cause) {
-    throw new EnvelopeRejectedError('malformed', 'the payload is not JSON', { cause });
-  }
-  const problem = envelopeProblem(envelope, VERSION);
-  if (problem) throw new EnvelopeRejectedError('malformed', problem);
-  checkBinding(envelope as TaskEnvelope, options);
-  return envelope as TaskEnvelope;
+  const envelope = parseEnvelope(json, VERSION);
+  checkBinding(envelope, options);
+  return envelope;
 }
 
 function readSealed(data: Record<string, unknown>): SealedEnvelopeV2 {

@@ -3,7 +3,7 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { claimsOfToken } from '../auth/token-claims';
 import type { EnvelopeKeys } from './envelope-keys';
-import { EnvelopeRejectedError, checkBinding, envelopeProblem, sameString, type OpenOptions, type TaskEnvelope } from './envelope-model';
+import { EnvelopeRejectedError, checkBinding, parseEnvelope, sameString, type OpenOptions, type TaskEnvelope } from './envelope-model';
 import { IV_BYTES, randomIv } from './random-iv';
 
 /** How a format-3 envelope protects its payload: AES-256-GCM (encrypted and authenticated), or HMAC-SHA256 (readable). */
@@ -71,15 +71,7 @@ export function sealV3(envelope: TaskEnvelope, keys: EnvelopeKeys, encrypt: bool
  */
 export function openV3(data: Record<string, unknown>, keys: EnvelopeKeys, options: OpenOptions): TaskEnvelope {
   const json = data.alg === ENCRYPTED ? decrypt(data, keys.encryptionKey) : verified(data, keys.sealKey);
-  let envelope: unknown;
-  try {
-    envelope = JSON.parse(json);
-  } catch (cause) {
-    throw new EnvelopeRejectedError('malformed', 'the payload is not JSON', { cause });
-  }
-  const problem = envelopeProblem(envelope, VERSION);
-  if (problem) throw new EnvelopeRejectedError('malformed', problem);
-  const opened = envelope as TaskEnvelope;
+  const opened = parseEnvelope(json, VERSION);
   const { context } = opened;
   if (context.token !== undefined) {
     if (context.claims !== undefined) throw new EnvelopeRejectedError('malformed', 'format 3 carries claims only without a token');
