@@ -91,13 +91,10 @@ test('the example service from its compose file: the API command serves, the wor
   });
   expect(signup.status).toBe(201);
   const { token } = (await signup.json()) as { token: string };
-  const deadline = Date.now() + 30_000;
-  let items: { kind: string }[] = [];
-  while (items.length === 0 && Date.now() < deadline) {
-    const reply = await fetch(`${listening.url}/v1/members/me/notifications`, { headers: { authorization: `Bearer ${token}` } });
-    items = ((await reply.json()) as { items: { kind: string }[] }).items;
-    if (items.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  // The worker role logs each task's outcome (log_level info in prod): await the welcome task's line, then read.
+  await consumer.waitForLine((line) => line.includes('"msg":"task Notifications.sendWelcome completed"'), 'the welcome task completed');
+  const reply = await fetch(`${listening.url}/v1/members/me/notifications`, { headers: { authorization: `Bearer ${token}` } });
+  const { items } = (await reply.json()) as { items: { kind: string }[] };
   expect(items).toEqual([expect.objectContaining({ kind: 'welcome' })]); // the welcome task ran in the worker process
 
   const redis = new Redis(redisUrl);

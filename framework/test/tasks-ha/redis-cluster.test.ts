@@ -1,7 +1,7 @@
 // Tasks on a real 3-master Redis Cluster (started here on ports 7000-7099): enqueued over HTTP, run by worker
 // processes, listed, cancelled, delayed, limited queue-wide, scheduled; every key the service writes in one slot.
 import { Queue } from 'bullmq';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { CANCELLED_REASON } from '../../src/tasks/run-task-job';
 import { commandOn, freePortsIn, startRedisCluster, type RedisClusterHandle } from '../helpers/redis-servers';
 import type { PymChild, PymProcess } from '../helpers/spawn-pym';
@@ -66,20 +66,25 @@ test('a running task is cancelled through the cancel channel, whichever node the
 test('a delayed task runs about on time: the wake-up goes to the node holding the queues (not any node)', async () => {
   const slot = Number(await commandOn(cluster.nodes[0]!.port, 'CLUSTER', 'KEYSLOT', fixture.prefix));
   const holder = await nodeServing(slot);
-  const strlenCalls = async () => Number(/cmdstat_strlen:calls=(\d+)/.exec(String(await commandOn(holder, 'INFO', 'commandstats')))?.[1] ?? 0);
-  const before = await strlenCalls();
-  const id = await start({ tag: 'delayed', kind: 'delayed' });
-  const created = Date.parse((await request(server.url, 'GET', `/tasks/${id}`, { token })).body.created_at);
-  const { at } = await fixture.nextRecord('ran', 'delayed');
-  expect(at - created).toBeGreaterThanOrEqual(1000);
-  // Two wake-ups per due time (just after it, and 10 ms after it), read on the node that serves the queues' slot. A
-  // no-op task may complete between the two: wait for the second to be counted (or the deadline) rather than race it.
-  await pollUntil(server.url, `/tasks/${id}`, token, (reply) => statusOf(reply) === 'completed');
-  const deadline = Date.now() + 10_000;
-  let wakeUps = (await strlenCalls()) - before;
-  while (wakeUps < 2 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    wakeUps = (await strlenCalls()) - before;
+  // The wake-ups (STRLEN of a key in the queues' slot: no other command of pym's is a STRLEN) as the node serving that
+  // slot receives them: its MONITOR stream, opened before the task is started. Two per due time (just after it, and
+  // 10 ms after it); a no-op task may complete between the two, so the second is awaited, not read once.
+  const monitor = await new Redis({ host: '127.0.0.1', port: holder }).monitor();
+  let wakeUps = 0;
+  const twoWakeUps = new Promise<void>((resolve) =>
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (String(args[0]).toLowerCase() === 'strlen' && ++wakeUps === 2) resolve();
+    }),
+  );
+  try {
+    const id = await start({ tag: 'delayed', kind: 'delayed' });
+    const created = Date.parse((await request(server.url, 'GET', `/tasks/${id}`, { token })).body.created_at);
+    const { at } = await fixture.nextRecord('ran', 'delayed');
+    expect(at - created).toBeGreaterThanOrEqual(1000);
+    await pollUntil(server.url, `/tasks/${id}`, token, (reply) => statusOf(reply) === 'completed');
+    await twoWakeUps;
+  } finally {
+    monitor.disconnect();
   }
   expect(wakeUps).toBeGreaterThanOrEqual(2);
 });
