@@ -53,7 +53,10 @@ test('each scheduled run has a request id of its own, and the schedules come bac
   redis!.child.kill('SIGKILL');
   await redis!.exited;
   redis = await startRedisServer(PORT);
-  await worker.waitForLine((candidate) => candidate.includes('declaring the schedules again'), 'the schedules declared again');
+  // The warning comes before the schedules are declared again; their 'schedules synced' line after it, once they are.
+  const warning = await worker.waitForLine((candidate) => candidate.includes('declaring the schedules again'), 'the lost schedules noticed');
+  const warnedAt = worker.lines.indexOf(warning);
+  await worker.waitForLine((candidate) => candidate.includes('schedules synced') && worker!.lines.lastIndexOf(candidate) > warnedAt, 'the schedules declared again');
   const queue = new Queue('tasks', { connection: { host: '127.0.0.1', port: PORT }, prefix: fixture.prefix });
   try {
     expect(await queue.getJobScheduler('pym:beat')).toMatchObject({ key: 'pym:beat', every: 700 });
