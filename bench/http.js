@@ -5,13 +5,14 @@
 //   node bench/http.js --duration 5 --rounds 5 --warmup 3 --connections 50
 //   node bench/http.js --node /path/to/node  # the servers on another Node (the reference is Node 24)
 //   node bench/http.js --quick --cpu-prof    # also write a CPU profile of the pym server
-//   node bench/http.js --observability       # also pym with metrics and tracing off: their cost, paired per round
+//   node bench/http.js --observability       # then pym against itself with metrics and tracing off (ABBA blocks)
 //
 // Each server runs in its own child process (one Node process, one JS thread), on the Node of --node (default: the
 // one running this script); autocannon loads it from this process. Every round measures each route on every server
-// back to back (pym between the tuned baseline and pym-off, the order reversed every other round), and each ratio is
-// computed within its round: the report gives the median of the per-round ratios and their range, never a ratio of
-// medians. The targets (TARGETS below) are printed with pass/miss, never asserted. Progress goes to stderr, the
+// back to back (pym next to the tuned baseline, the order reversed every other round), and each ratio is computed
+// within its round: the report gives the median of the per-round ratios and their range, never a ratio of medians.
+// The cost of metrics and tracing (a few per cent, less than a shared machine's speed drifts between two 5-second
+// measurements) is measured after the rounds in blocks of short slices in ABBA order (see measureObservability). The targets (TARGETS below) are printed with pass/miss, never asserted. Progress goes to stderr, the
 // markdown report to stdout. Exit code 1 when any response was not the expected status (the run is invalid).
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
@@ -42,14 +43,14 @@ const TARGETS = [
 ];
 
 /**
- * The servers under test, in the order of a round (reversed every other round): pym sits next to the tuned baseline
- * and to pym-off, the comparisons that matter most, so that those pairs run back to back.
+ * The servers under test, in the order of a round (reversed every other round): pym sits next to the tuned baseline,
+ * the comparison that matters most, so that the pair runs back to back. pym-off is measured in ABBA blocks only.
  */
 const SERVERS = [
   { id: 'A', name: 'baseline A (typical: jwt.verify with the secret string)', short: 'baseline A (typical)', script: 'express.js', args: ['string'] },
   { id: 'B', name: 'baseline B (tuned: jwt.verify with a crypto KeyObject)', short: 'baseline B (tuned)', script: 'express.js', args: ['keyobject'] },
   { id: 'pym', name: 'pym', short: 'pym', script: 'pym.js', args: [] },
-  // --observability only: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) vs both off.
+  // --observability only, in the ABBA phase: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) vs both off.
   { id: 'pym-off', name: 'pym with metrics and tracing off', short: 'pym, metrics + tracing off', script: 'pym.js', args: ['--no-observability'], observability: true },
   { id: 'bare', name: 'bare express 5 (same routes and handlers; no validation, no JWT)', short: 'bare express 5', script: 'express.js', args: ['bare'], bare: true },
 ];
@@ -72,7 +73,7 @@ const ROUTES = [
 ];
 
 const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S] [--connections N] [--node PATH] [--quick]
-                         [--cpu-prof] [--observability]
+                         [--cpu-prof] [--observability] [--observability-blocks N] [--observability-slice S]
   --duration S     seconds measured per server and route in each round (default 5)
   --rounds N       rounds; each ratio is the median of its per-round ratios, with their range (default 5)
   --warmup S       seconds of discarded load before each server's first measurement of a route (default 3)
@@ -81,11 +82,21 @@ const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S
                    for Node ${REFERENCE_NODE_MAJOR}. autocannon stays in this process: run the script with that Node to move it too
   --quick          smoke run: --duration 2 --rounds 1 --warmup 1 (~45 s); explicit options win
   --cpu-prof       run the pym server with node --cpu-prof; the profile goes to $TMPDIR/pym-bench-profiles/ when it exits
-  --observability  also measure pym with metrics and tracing off, and report what they cost (target: within 5 %)`;
+  --observability  then measure pym against pym with metrics and tracing off, and report what they cost (target:
+                   within 5 %): per route, blocks of four slices in ABBA order (pym, off, off, pym; BAAB every
+                   other block), a ratio per block, the median of the blocks
+  --observability-blocks N  ABBA blocks per route (default 12)
+  --observability-slice S   seconds per slice of a block (default 2)`;
 
 function parseArgs(argv) {
-  const options = { duration: 5, rounds: 5, warmup: 3, connections: 50, node: process.execPath, quick: false, cpuProf: false, observability: false };
-  const numeric = { '--duration': 'duration', '--rounds': 'rounds', '--warmup': 'warmup', '--connections': 'connections' };
+  const options = {
+    ...{ duration: 5, rounds: 5, warmup: 3, connections: 50, node: process.execPath, quick: false, cpuProf: false },
+    ...{ observability: false, observabilityBlocks: 12, observabilitySlice: 2 },
+  };
+  const numeric = {
+    ...{ '--duration': 'duration', '--rounds': 'rounds', '--warmup': 'warmup', '--connections': 'connections' },
+    ...{ '--observability-blocks': 'observabilityBlocks', '--observability-slice': 'observabilitySlice' },
+  };
   const given = {};
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -110,7 +121,7 @@ function parseArgs(argv) {
       fail(`unknown argument ${arg}\n${USAGE}`);
     }
   }
-  if (options.quick) Object.assign(options, { duration: 2, rounds: 1, warmup: 1 });
+  if (options.quick) Object.assign(options, { duration: 2, rounds: 1, warmup: 1, observabilityBlocks: 2, observabilitySlice: 1 });
   return Object.assign(options, given);
 }
 
@@ -242,6 +253,8 @@ async function load(running, route, token, seconds, connections) {
   const unexpected = statuses.filter(([code]) => Number(code) !== route.status).reduce((sum, [, stats]) => sum + stats.count, 0);
   return {
     reqPerSec: result.requests.average,
+    requests: result.requests.total,
+    cpu,
     p99: result.latency.p99,
     // Share of one core the server got, and requests served per CPU-second: robust to a busy machine.
     cpuShare: cpu === undefined ? undefined : cpu / result.duration,
@@ -251,6 +264,46 @@ async function load(running, route, token, seconds, connections) {
     errors: result.errors,
     timeouts: result.timeouts,
   };
+}
+
+/**
+ * The observability target's measurement: pym (metrics on, tracing API on, no SDK) against pym-off. Their gap is a
+ * few per cent, less than a shared machine's speed drifts between two 5-second measurements, so per route it runs
+ * blocks of four short slices in ABBA order (pym, off, off, pym; BAAB every other block): a drift linear over a block
+ * cancels out. A block's ratio is pym's requests over pym-off's (equal time on each side), and its req/CPU-s ratio
+ * pym's requests per server CPU-second over pym-off's. `check` records a slice's unexpected responses.
+ */
+async function measureObservability(options, running, token, check) {
+  const pair = [running.get('pym'), running.get('pym-off')];
+  const blocks = [];
+  for (const route of ROUTES) {
+    if (options.warmup > 0) check(await load(pair[1], route, token, options.warmup, options.connections), 'pym-off', route, 'warmup');
+    for (let block = 0; block < options.observabilityBlocks; block++) {
+      const sides = [
+        { id: 'pym', requests: 0, cpu: 0 },
+        { id: 'pym-off', requests: 0, cpu: 0 },
+      ];
+      for (const index of block % 2 === 0 ? [0, 1, 1, 0] : [1, 0, 0, 1]) {
+        const run = await load(pair[index], route, token, options.observabilitySlice, options.connections);
+        check(run, sides[index].id, route, `block ${block + 1}`);
+        sides[index].requests += run.requests;
+        sides[index].cpu = run.cpu === undefined || sides[index].cpu === undefined ? undefined : sides[index].cpu + run.cpu;
+      }
+      const [on, off] = sides;
+      const reqPerCpuSec = (side) => (side.cpu ? side.requests / side.cpu : undefined);
+      const sample = {
+        route: route.id,
+        block,
+        reqPerSec: off.requests ? on.requests / off.requests : undefined,
+        reqPerCpuSec: reqPerCpuSec(on) && reqPerCpuSec(off) ? reqPerCpuSec(on) / reqPerCpuSec(off) : undefined,
+        onPerSec: on.requests / (2 * options.observabilitySlice),
+        offPerSec: off.requests / (2 * options.observabilitySlice),
+      };
+      blocks.push(sample);
+      log(`observability ${route.id.padEnd(20)} block ${block + 1}/${options.observabilityBlocks}: pym ${formatNumber(sample.onPerSec)} req/s, off ${formatNumber(sample.offPerSec)} req/s, ratio ${sample.reqPerSec?.toFixed(3)}`);
+    }
+  }
+  return blocks;
 }
 
 function median(values) {
@@ -293,8 +346,11 @@ function shownRatio(summary) {
   return `${summary.median.toFixed(2)}×${range}`;
 }
 
-/** The paired ratios of pym to every other server, per route and key, and of pym's named-model route to its inline one. */
-function pairedRatios(samples, servers) {
+/**
+ * The paired ratios of pym to every other server of the rounds, per route and key, of pym's named-model route to its
+ * inline one, and (from the ABBA blocks) of pym to pym-off.
+ */
+function pairedRatios(samples, servers, blocks) {
   const of = (serverId, routeId) => samples.filter((s) => s.server === serverId && s.route === routeId);
   const ratios = {};
   for (const route of ROUTES) {
@@ -306,6 +362,10 @@ function pairedRatios(samples, servers) {
   }
   for (const key of ['reqPerSec', 'reqPerCpuSec']) {
     ratios[`models ${key}`] = summarize(perRoundRatios(of('pym', 'POST /v1/items'), of('pym', 'POST /v1/items-plain'), key));
+    for (const route of ROUTES) {
+      const ratiosOfRoute = blocks.filter((block) => block.route === route.id && block[key] !== undefined).map((block) => block[key]);
+      if (ratiosOfRoute.length > 0) ratios[`pym-off ${route.id} ${key}`] = summarize(ratiosOfRoute);
+    }
   }
   return ratios;
 }
@@ -320,7 +380,7 @@ function targetLines(ratios, servers, context) {
       lines.push(`- ${verdict(summary, target.min)}  ${target.what}: ${shownRatio(summary)} (req/CPU-s ${shownRatio(ratios['models reqPerCpuSec'])})`);
       continue;
     }
-    if (!servers.some((s) => s.id === target.against)) continue;
+    if (!servers.some((s) => s.id === target.against) && !ratios[`${target.against} ${ROUTES[0].id} reqPerSec`]) continue;
     for (const route of ROUTES) {
       const summary = ratios[`${target.against} ${route.id} reqPerSec`];
       lines.push(`- ${verdict(summary, target.min)}  ${target.what}, ${route.id}: ${shownRatio(summary)} (req/CPU-s ${shownRatio(ratios[`${target.against} ${route.id} reqPerCpuSec`])})`);
@@ -333,7 +393,7 @@ function targetLines(ratios, servers, context) {
   return lines;
 }
 
-function report(options, samples, problems, context, servers) {
+function report(options, samples, blocks, problems, context, servers) {
   const lines = [];
   const cpus = os.cpus();
   const loads = (values) => values.map((l) => l.toFixed(2)).join(' ');
@@ -341,7 +401,10 @@ function report(options, samples, problems, context, servers) {
   lines.push('');
   lines.push(`- date: ${context.startedAt.toISOString()}; servers on node ${context.serverVersion} (${options.node}); load generator (autocannon) on node ${process.version}; ${os.platform()} ${os.arch()}; CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length}; load average (1/5/15 min) at start ${loads(context.loadAtStart)}, at end ${loads(os.loadavg())}`);
   lines.push(`- each server in its own Node process; autocannon in the parent; ${options.connections} connections; ${options.duration} s per measurement; ${options.rounds} round(s); ${options.warmup} s discarded warmup before each server's first measurement of a route`);
-  lines.push('- paired: each round measures a route on every server back to back (pym between baseline B and pym-off; the order reversed every other round, the route order too); a ratio is the median of the per-round ratios, [min–max] over the rounds');
+  lines.push('- paired: each round measures a route on every server back to back (pym next to baseline B; the order reversed every other round, the route order too); a ratio is the median of the per-round ratios, [min–max] over the rounds');
+  if (blocks.length > 0) {
+    lines.push(`- metrics and tracing cost (--observability), after the rounds: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) against pym with both off, per route ${options.observabilityBlocks} blocks of four ${options.observabilitySlice}-s slices in ABBA order (BAAB every other block); a block's ratio is pym's requests over pym-off's, the ratio shown the median of the blocks'`);
+  }
   lines.push('- pym and baselines A, B: request validation (JSON body: 6 properties, formats email/uri/date-time, additionalProperties false) and response validation by express-openapi-validator, JWT (HS256, issuer and audience pinned) on every request, same spec file and same handler logic');
   lines.push('- baseline A: jwt.verify(token, secretString, …) as usually written; baseline B (hand-tuned): jwt.verify with a prebuilt crypto.createSecretKey() KeyObject; bare: express 5 with express.json() and the same handlers, nothing else');
   lines.push('- pym runs with log_level: warn (its per-request access log line is at info, so it is off here)');
@@ -358,7 +421,7 @@ function report(options, samples, problems, context, servers) {
       lines.push(`| ${server.short} | ${route.id} | ${formatNumber(pick(runs, 'reqPerSec'))} | ${formatNumber(pick(runs, 'p99'), 1)} | ${percent(pick(runs, 'cpuShare'))} | ${formatNumber(pick(runs, 'reqPerCpuSec'))} |`);
     }
   }
-  const ratios = pairedRatios(samples, servers);
+  const ratios = pairedRatios(samples, servers, blocks);
   const others = servers.filter((s) => s.id !== 'pym');
   for (const [key, label] of [['reqPerSec', 'req/s'], ['reqPerCpuSec', 'req/CPU-s']]) {
     lines.push('');
@@ -368,8 +431,20 @@ function report(options, samples, problems, context, servers) {
     lines.push(`|---|${others.map(() => '---:').join('|')}|`);
     for (const route of ROUTES) lines.push(`| ${route.id} | ${others.map((s) => shownRatio(ratios[`${s.id} ${route.id} ${key}`])).join(' | ')} |`);
   }
+  if (blocks.length > 0) {
+    lines.push('');
+    lines.push('pym / pym with metrics and tracing off, from the ABBA blocks: median of the per-block ratios [min–max]:');
+    lines.push('');
+    lines.push('| route | req/s | req/CPU-s | pym req/s | pym-off req/s |');
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const route of ROUTES) {
+      const ofRoute = blocks.filter((block) => block.route === route.id);
+      const cells = [shownRatio(ratios[`pym-off ${route.id} reqPerSec`]), shownRatio(ratios[`pym-off ${route.id} reqPerCpuSec`])];
+      lines.push(`| ${route.id} | ${cells.join(' | ')} | ${formatNumber(median(ofRoute.map((b) => b.onPerSec)))} | ${formatNumber(median(ofRoute.map((b) => b.offPerSec)))} |`);
+    }
+  }
   lines.push('');
-  lines.push(`Targets (Node ${REFERENCE_NODE_MAJOR}, medians of paired per-round ratios of req/s):`);
+  lines.push(`Targets (Node ${REFERENCE_NODE_MAJOR}, medians of paired ratios of req/s: per round, and per ABBA block for metrics and tracing):`);
   lines.push('');
   lines.push(...targetLines(ratios, servers, { ...context, rounds: options.rounds }));
   lines.push('');
@@ -380,6 +455,10 @@ function report(options, samples, problems, context, servers) {
       const runs = samples.filter((s) => s.server === server.id && s.route === route.id);
       lines.push(`- ${server.id} ${route.id}: ${runs.map((r) => `${formatNumber(r.reqPerSec)} req/s, p99 ${r.p99} ms, CPU ${percent(r.cpuShare)}`).join('; ')}`);
     }
+  }
+  for (const route of ROUTES) {
+    const ofRoute = blocks.filter((block) => block.route === route.id);
+    if (ofRoute.length > 0) lines.push(`- ABBA blocks ${route.id}, pym / pym-off req/s: ${ofRoute.map((b) => b.reqPerSec?.toFixed(3) ?? 'n/a').join(', ')}`);
   }
   lines.push('');
   if (problems.length > 0) {
@@ -396,7 +475,9 @@ async function main() {
   const serverVersion = nodeVersion(options.node);
   const context = { startedAt: new Date(), loadAtStart: os.loadavg(), serverVersion, serverMajor: Number(/^v(\d+)/.exec(serverVersion)?.[1]) };
   const token = makeToken();
-  const servers = SERVERS.filter((server) => !server.observability || options.observability).map((server) => ({ ...server }));
+  // The rounds' servers; pym-off is started too with --observability, for the ABBA blocks after the rounds.
+  const servers = SERVERS.filter((server) => !server.observability).map((server) => ({ ...server }));
+  const started = options.observability ? [...servers, ...SERVERS.filter((server) => server.observability)] : servers;
   const running = new Map();
   const stopAll = () => Promise.all([...running.values()].map(stopServer));
   process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
@@ -404,35 +485,38 @@ async function main() {
     const profileDir = path.join(os.tmpdir(), 'pym-bench-profiles');
     if (options.cpuProf) servers.find((s) => s.id === 'pym').nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     log(`servers on node ${serverVersion} (${options.node}); load generator on node ${process.version}`);
-    for (const server of servers) {
-      const started = await startServer(server, options.node);
-      running.set(server.id, started);
-      await preflight(server, started.url, token);
-      log(`${server.name}: ${started.url} (pid ${started.child.pid}), preflight ok${server.bare ? '' : ' (validation and JWT on)'}`);
+    for (const server of started) {
+      const child = await startServer(server, options.node);
+      running.set(server.id, child);
+      await preflight(server, child.url, token);
+      log(`${server.name}: ${child.url} (pid ${child.child.pid}), preflight ok${server.bare ? '' : ' (validation and JWT on)'}`);
     }
     const samples = [];
     const problems = [];
-    log(`measuring: about ${Math.round(servers.length * ROUTES.length * (options.rounds * options.duration + options.warmup))} s`);
+    const check = (run, serverId, route, phase) => {
+      if (run.unexpected > 0 || run.errors > 0 || run.timeouts > 0) {
+        problems.push(`${phase} ${serverId} ${route.id}: statuses ${JSON.stringify(run.statuses)}, ${run.errors} errors, ${run.timeouts} timeouts (expected only ${route.status})`);
+      }
+    };
+    const roundsSeconds = servers.length * ROUTES.length * (options.rounds * options.duration + options.warmup);
+    const blocksSeconds = options.observability ? ROUTES.length * (options.observabilityBlocks * 4 * options.observabilitySlice + options.warmup) : 0;
+    log(`measuring: about ${Math.round(roundsSeconds + blocksSeconds)} s`);
     for (let round = 0; round < options.rounds; round++) {
       // Every other round reverses the server order (who goes first in each pair alternates) and the route order.
       const order = round % 2 === 1 ? [...servers].reverse() : servers;
       for (const route of round % 2 === 1 ? [...ROUTES].reverse() : ROUTES) {
         for (const server of order) {
-          const check = (run, phase) => {
-            if (run.unexpected > 0 || run.errors > 0 || run.timeouts > 0) {
-              problems.push(`round ${round + 1} ${phase} ${server.id} ${route.id}: statuses ${JSON.stringify(run.statuses)}, ${run.errors} errors, ${run.timeouts} timeouts (expected only ${route.status})`);
-            }
-          };
           const target = running.get(server.id);
-          if (round === 0 && options.warmup > 0) check(await load(target, route, token, options.warmup, options.connections), 'warmup');
+          if (round === 0 && options.warmup > 0) check(await load(target, route, token, options.warmup, options.connections), server.id, route, `round ${round + 1} warmup`);
           const run = await load(target, route, token, options.duration, options.connections);
-          check(run, 'measure');
+          check(run, server.id, route, `round ${round + 1} measure`);
           samples.push({ server: server.id, route: route.id, round, ...run });
           log(`round ${round + 1}/${options.rounds} ${server.id.padEnd(7)} ${route.id.padEnd(20)} ${formatNumber(run.reqPerSec).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${percent(run.cpuShare)}${run.unexpected ? `  ${run.unexpected} unexpected` : ''}`);
         }
       }
     }
-    console.log(report(options, samples, problems, context, servers));
+    const blocks = options.observability ? await measureObservability(options, running, token, check) : [];
+    console.log(report(options, samples, blocks, problems, context, servers));
     process.exitCode = problems.length > 0 ? 1 : 0;
     if (options.cpuProf) log(`pym CPU profile: ${profileDir}/*.cpuprofile (written when its server exits)`);
   } finally {

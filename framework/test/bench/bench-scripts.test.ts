@@ -20,16 +20,24 @@ const targetLines = (report: string) => report.split('\n').filter((line) => /^- 
 jest.setTimeout(240_000);
 
 test('bench/http.js: every server preflighted, ratios paired per round with their range, the targets with pass/miss', async () => {
-  const { code, stdout, stderr } = await runBench('http.js', ['--duration', '1', '--rounds', '2', '--warmup', '0', '--connections', '4']);
+  const args = ['--duration', '1', '--rounds', '2', '--warmup', '0', '--connections', '4', '--observability', '--observability-blocks', '2', '--observability-slice', '1'];
+  const { code, stdout, stderr } = await runBench('http.js', args);
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
   expect(stdout).toContain(`servers on node ${process.version} (${process.execPath}); load generator (autocannon) on node ${process.version}`);
   expect(stdout).toContain('Valid run');
-  // pym against baseline B and against bare express on each of the 3 routes, and the model layer.
+  // pym against baseline B and against bare express on each of the 3 routes, the model layer, and pym against
+  // itself with metrics and tracing off on each route.
   const targets = targetLines(stdout);
-  expect(targets).toHaveLength(7);
+  expect(targets).toHaveLength(10);
   expect(targets.filter((line) => line.includes('hand-tuned baseline (B)'))).toHaveLength(3);
   expect(targets.filter((line) => line.includes('bare express 5'))).toHaveLength(3);
+  expect(targets.filter((line) => line.includes('pym with both off'))).toHaveLength(3);
   for (const line of targets) expect(line).toMatch(/: \d+\.\d\d× \[\d+\.\d\d–\d+\.\d\d\] \(req\/CPU-s /);
+  // The metrics and tracing cost comes from ABBA blocks (2 per route, each ratio listed), not from the rounds.
+  expect(stdout).toContain('2 blocks of four 1-s slices in ABBA order');
+  for (const route of ['GET /v1/items/{id}', 'POST /v1/items', 'POST /v1/items-plain']) {
+    expect(stdout).toMatch(new RegExp(`^- ABBA blocks ${route.replace(/[{}]/g, '\\$&')}, pym / pym-off req/s: \\d\\.\\d{3}, \\d\\.\\d{3}$`, 'm'));
+  }
 });
 
 test('bench/tasks.js: both sides in every round, ratios paired per round with their range, the targets with pass/miss', async () => {
