@@ -1,6 +1,7 @@
 // Enqueuing in-process against the real Redis: the job BullMQ stores carries pym's options, the caller's task list
 // keeps the order of the calls and is written with the job in one write, and a delayed task makes the enqueuing
-// process wake Redis up when it is due.
+// process wake Redis up when it is due. On a private redis-server: the MONITOR stream of the shared one carries every
+// other test file's commands (ioredis' monitor mode failed on them with "Command queue state error" under load).
 import { randomUUID } from 'node:crypto';
 import { asyncTask, taskRef, type PymConfig } from '@pym/framework';
 import { Job, Queue } from 'bullmq';
@@ -8,19 +9,25 @@ import IORedis, { type Redis } from 'ioredis';
 import { runWithContext } from '../../src/context/request-context';
 import { getScriptScope } from '../../src/context/script-scope';
 import { ownerTaskIds } from '../../src/tasks/task-owner-index';
-import { createTaskFixture, enqueueAsScript, stopEnqueuingAsScript, type TaskFixture } from './tasks-harness';
+import { createTaskFixture, enqueueAsScript, freePort, startRedisServer, stopEnqueuingAsScript, type RedisServer, type TaskFixture } from './tasks-harness';
 
+let server: RedisServer;
 let fixture: TaskFixture;
 let config: PymConfig;
 
-beforeAll(() => {
-  fixture = createTaskFixture();
+beforeAll(async () => {
+  const port = await freePort();
+  server = await startRedisServer(port);
+  const url = `redis://127.0.0.1:${port}`;
+  fixture = createTaskFixture({ async: { redis_url: url } }, url);
   config = enqueueAsScript(fixture);
 });
 
 afterAll(async () => {
   await stopEnqueuingAsScript();
-  await fixture.close();
+  await fixture?.close();
+  server?.child.kill('SIGKILL');
+  await server?.exited;
 });
 
 class Listed {
