@@ -5,15 +5,17 @@
 //   node bench/http.js --duration 5 --rounds 5 --warmup 3 --connections 50
 //   node bench/http.js --node /path/to/node  # the servers on another Node (the reference is Node 24)
 //   node bench/http.js --quick --cpu-prof    # also write a CPU profile of the pym server
-//   node bench/http.js --observability       # then pym against itself with metrics and tracing off (ABBA blocks)
+//   node bench/http.js --observability       # then what metrics and tracing cost (ABBA blocks, one process)
 //
 // Each server runs in its own child process (one Node process, one JS thread), on the Node of --node (default: the
 // one running this script); autocannon loads it from this process. Every round measures each route on every server
 // back to back (pym next to the tuned baseline, the order reversed every other round), and each ratio is computed
 // within its round: the report gives the median of the per-round ratios and their range, never a ratio of medians.
-// The cost of metrics and tracing (a few per cent, less than a shared machine's speed drifts between two 5-second
-// measurements) is measured after the rounds in blocks of short slices in ABBA order (see measureObservability). The targets (TARGETS below) are printed with pass/miss, never asserted. Progress goes to stderr, the
-// markdown report to stdout. Exit code 1 when any response was not the expected status (the run is invalid).
+// The cost of metrics and tracing (a few per cent: less than a shared machine's speed drifts between two 5-second
+// measurements, and less than two processes of the same server differ) is measured after the rounds, on two apps in
+// one process, in blocks of short slices in ABBA order (see measureObservability). The targets (TARGETS below) are
+// printed with pass/miss, never asserted. Progress goes to stderr, the markdown report to stdout. Exit code 1 when
+// any response was not the expected status (the run is invalid).
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,7 +25,7 @@ const readline = require('node:readline');
 const autocannon = require('autocannon');
 const jwt = require('jsonwebtoken');
 const yaml = require('js-yaml');
-const { READY } = require('./servers/listen');
+const { READY, READY_PAIR } = require('./servers/listen');
 
 const SERVICE_DIR = path.join(__dirname, 'fixtures', 'http-service');
 const CONFIG = yaml.load(fs.readFileSync(path.join(SERVICE_DIR, 'pym-config.yaml'), 'utf8'));
@@ -44,14 +46,16 @@ const TARGETS = [
 
 /**
  * The servers under test, in the order of a round (reversed every other round): pym sits next to the tuned baseline,
- * the comparison that matters most, so that the pair runs back to back. pym-off is measured in ABBA blocks only.
+ * the comparison that matters most, so that the pair runs back to back. The pair of --observability has a phase of
+ * its own after the rounds.
  */
 const SERVERS = [
   { id: 'A', name: 'baseline A (typical: jwt.verify with the secret string)', short: 'baseline A (typical)', script: 'express.js', args: ['string'] },
   { id: 'B', name: 'baseline B (tuned: jwt.verify with a crypto KeyObject)', short: 'baseline B (tuned)', script: 'express.js', args: ['keyobject'] },
   { id: 'pym', name: 'pym', short: 'pym', script: 'pym.js', args: [] },
-  // --observability only, in the ABBA phase: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) vs both off.
-  { id: 'pym-off', name: 'pym with metrics and tracing off', short: 'pym, metrics + tracing off', script: 'pym.js', args: ['--no-observability'], observability: true },
+  // --observability only, in its phase after the rounds: one process serving pym as configured by default (metrics
+  // on, tracing API on, no OpenTelemetry SDK) on one port and with both off on another.
+  { id: 'pym-pair', name: 'pym with metrics and tracing on | off (two apps, one process)', short: 'pym on | off', script: 'pym.js', args: ['--observability-pair'], observability: true, pair: true },
   { id: 'bare', name: 'bare express 5 (same routes and handlers; no validation, no JWT)', short: 'bare express 5', script: 'express.js', args: ['bare'], bare: true },
 ];
 
@@ -82,9 +86,9 @@ const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S
                    for Node ${REFERENCE_NODE_MAJOR}. autocannon stays in this process: run the script with that Node to move it too
   --quick          smoke run: --duration 2 --rounds 1 --warmup 1 (~45 s); explicit options win
   --cpu-prof       run the pym server with node --cpu-prof; the profile goes to $TMPDIR/pym-bench-profiles/ when it exits
-  --observability  then measure pym against pym with metrics and tracing off, and report what they cost (target:
-                   within 5 %): per route, blocks of four slices in ABBA order (pym, off, off, pym; BAAB every
-                   other block), a ratio per block, the median of the blocks
+  --observability  then measure what metrics and tracing cost (target: within 5 %): pym with both on and off as two
+                   apps of one process, per route blocks of four slices in ABBA order (on, off, off, on; BAAB
+                   every other block), a ratio per block, the median of the blocks; and two idle processes
   --observability-blocks N  ABBA blocks per route (default 12)
   --observability-slice S   seconds per slice of a block (default 2)`;
 
@@ -164,7 +168,10 @@ function cpuSeconds(pid) {
   }
 }
 
-/** Start a server in a child process on `nodePath` and resolve with its base URL once it prints its port. */
+/**
+ * Start a server in a child process on `nodePath` and resolve with its base URL once it prints its port (a pair
+ * server: `urls`, one per app, and `url` the first).
+ */
 function startServer(server, nodePath) {
   const child = spawn(nodePath, [...(server.nodeFlags ?? []), path.join(__dirname, 'servers', server.script), ...server.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -174,10 +181,11 @@ function startServer(server, nodePath) {
   return new Promise((resolve, reject) => {
     let ready = false;
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = READY.exec(line);
+      const match = (server.pair ? READY_PAIR : READY).exec(line);
       if (match && !ready) {
         ready = true;
-        resolve({ child, url: `http://127.0.0.1:${match[1]}` });
+        const urls = match.slice(1).map((port) => `http://127.0.0.1:${port}`);
+        resolve({ child, url: urls[0], urls });
       } else forward(line);
     });
     child.once('error', reject);
@@ -267,29 +275,34 @@ async function load(running, route, token, seconds, connections) {
 }
 
 /**
- * The observability target's measurement: pym (metrics on, tracing API on, no SDK) against pym-off. Their gap is a
- * few per cent, less than a shared machine's speed drifts between two 5-second measurements, so per route it runs
- * blocks of four short slices in ABBA order (pym, off, off, pym; BAAB every other block): a drift linear over a block
- * cancels out. A block's ratio is pym's requests over pym-off's (equal time on each side), and its req/CPU-s ratio
- * pym's requests per server CPU-second over pym-off's. `check` records a slice's unexpected responses.
+ * The observability target's measurement: pym as configured by default (metrics on, tracing API on, no SDK) against
+ * pym with both off, served by one process on two ports (pym-pair). Two processes of the same server differ by more
+ * than this cost (a fresh process keeps speeding up for a minute of load and more: against the pym of the rounds, a
+ * fresh pym-off measured 0.67×); in one process both apps share the JIT state, the heap and the CPU, so their gap is
+ * the per-request work of metrics and tracing. What they add to a whole process (default metrics' event-loop monitor
+ * and GC observer) is measured apart, by `measureIdleCost`. The gap is also less than a shared machine's speed
+ * drifts between two 5-second measurements, so per route it runs blocks of four short slices in ABBA order (on,
+ * off, off, on; BAAB every other block): a drift linear over a block cancels out. A block's ratio is the on app's
+ * requests over the off app's (equal time on each), and its req/CPU-s ratio their requests per CPU-second of the
+ * process (only one app is loaded at a time). Before a route's blocks, one ABBA block of --warmup-second slices is
+ * discarded. `check` records unexpected responses.
  */
-async function measureObservability(options, running, token, check) {
-  const pair = [running.get('pym'), running.get('pym-off')];
+async function measureObservability(options, pairServer, token, check) {
+  const sides = pairServer.urls.map((url, index) => ({ id: ['pym-on', 'pym-off'][index], target: { child: pairServer.child, url } }));
   const blocks = [];
   for (const route of ROUTES) {
-    if (options.warmup > 0) check(await load(pair[1], route, token, options.warmup, options.connections), 'pym-off', route, 'warmup');
+    if (options.warmup > 0) {
+      for (const index of [0, 1, 1, 0]) check(await load(sides[index].target, route, token, options.warmup, options.connections), sides[index].id, route, 'warmup');
+    }
     for (let block = 0; block < options.observabilityBlocks; block++) {
-      const sides = [
-        { id: 'pym', requests: 0, cpu: 0 },
-        { id: 'pym-off', requests: 0, cpu: 0 },
-      ];
+      const sums = sides.map(() => ({ requests: 0, cpu: 0 }));
       for (const index of block % 2 === 0 ? [0, 1, 1, 0] : [1, 0, 0, 1]) {
-        const run = await load(pair[index], route, token, options.observabilitySlice, options.connections);
+        const run = await load(sides[index].target, route, token, options.observabilitySlice, options.connections);
         check(run, sides[index].id, route, `block ${block + 1}`);
-        sides[index].requests += run.requests;
-        sides[index].cpu = run.cpu === undefined || sides[index].cpu === undefined ? undefined : sides[index].cpu + run.cpu;
+        sums[index].requests += run.requests;
+        sums[index].cpu = run.cpu === undefined || sums[index].cpu === undefined ? undefined : sums[index].cpu + run.cpu;
       }
-      const [on, off] = sides;
+      const [on, off] = sums;
       const reqPerCpuSec = (side) => (side.cpu ? side.requests / side.cpu : undefined);
       const sample = {
         route: route.id,
@@ -300,10 +313,32 @@ async function measureObservability(options, running, token, check) {
         offPerSec: off.requests / (2 * options.observabilitySlice),
       };
       blocks.push(sample);
-      log(`observability ${route.id.padEnd(20)} block ${block + 1}/${options.observabilityBlocks}: pym ${formatNumber(sample.onPerSec)} req/s, off ${formatNumber(sample.offPerSec)} req/s, ratio ${sample.reqPerSec?.toFixed(3)}`);
+      log(`observability ${route.id.padEnd(20)} block ${block + 1}/${options.observabilityBlocks}: on ${formatNumber(sample.onPerSec)} req/s, off ${formatNumber(sample.offPerSec)} req/s, ratio ${sample.reqPerSec?.toFixed(3)}`);
     }
   }
   return blocks;
+}
+
+/**
+ * What metrics and tracing cost a whole process rather than a request: two idle pym processes, metrics and tracing
+ * on and off, started together; the CPU each uses over `seconds` of idling, as milliseconds per second.
+ */
+async function measureIdleCost(options, seconds) {
+  const variants = [
+    { id: 'idle-on', name: 'pym, idle (metrics and tracing on)', script: 'pym.js', args: [] },
+    { id: 'idle-off', name: 'pym, idle (metrics and tracing off)', script: 'pym.js', args: ['--no-observability'] },
+  ];
+  const started = await Promise.all(variants.map((variant) => startServer(variant, options.node)));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // past the start-up's last collections
+    const before = started.map(({ child }) => cpuSeconds(child.pid));
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000)); // idling is what is measured
+    const after = started.map(({ child }) => cpuSeconds(child.pid));
+    const msPerSecond = (index) => (before[index] === undefined || after[index] === undefined ? undefined : ((after[index] - before[index]) * 1000) / seconds);
+    return { seconds, on: msPerSecond(0), off: msPerSecond(1) };
+  } finally {
+    await Promise.all(started.map(stopServer));
+  }
 }
 
 function median(values) {
@@ -348,7 +383,7 @@ function shownRatio(summary) {
 
 /**
  * The paired ratios of pym to every other server of the rounds, per route and key, of pym's named-model route to its
- * inline one, and (from the ABBA blocks) of pym to pym-off.
+ * inline one, and (from the ABBA blocks) of pym with metrics and tracing on to off.
  */
 function pairedRatios(samples, servers, blocks) {
   const of = (serverId, routeId) => samples.filter((s) => s.server === serverId && s.route === routeId);
@@ -393,7 +428,7 @@ function targetLines(ratios, servers, context) {
   return lines;
 }
 
-function report(options, samples, blocks, problems, context, servers) {
+function report(options, samples, { blocks, idle }, problems, context, servers) {
   const lines = [];
   const cpus = os.cpus();
   const loads = (values) => values.map((l) => l.toFixed(2)).join(' ');
@@ -403,7 +438,7 @@ function report(options, samples, blocks, problems, context, servers) {
   lines.push(`- each server in its own Node process; autocannon in the parent; ${options.connections} connections; ${options.duration} s per measurement; ${options.rounds} round(s); ${options.warmup} s discarded warmup before each server's first measurement of a route`);
   lines.push('- paired: each round measures a route on every server back to back (pym next to baseline B; the order reversed every other round, the route order too); a ratio is the median of the per-round ratios, [min–max] over the rounds');
   if (blocks.length > 0) {
-    lines.push(`- metrics and tracing cost (--observability), after the rounds: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) against pym with both off, per route ${options.observabilityBlocks} blocks of four ${options.observabilitySlice}-s slices in ABBA order (BAAB every other block); a block's ratio is pym's requests over pym-off's, the ratio shown the median of the blocks'`);
+    lines.push(`- metrics and tracing cost (--observability), after the rounds: pym as configured by default (metrics on, tracing API on, no OpenTelemetry SDK) against pym with both off, two apps served by one process on two ports (the same JIT state, heap and CPU: two processes of the same server differ by more than this cost), per route ${options.warmup > 0 ? `one discarded ABBA block of ${options.warmup}-s slices then ` : ''}${options.observabilityBlocks} blocks of four ${options.observabilitySlice}-s slices in ABBA order (BAAB every other block); a block's ratio is the on app's requests over the off app's, the ratio shown the median of the blocks'; what they cost a whole process is measured apart, on two idle processes`);
   }
   lines.push('- pym and baselines A, B: request validation (JSON body: 6 properties, formats email/uri/date-time, additionalProperties false) and response validation by express-openapi-validator, JWT (HS256, issuer and audience pinned) on every request, same spec file and same handler logic');
   lines.push('- baseline A: jwt.verify(token, secretString, …) as usually written; baseline B (hand-tuned): jwt.verify with a prebuilt crypto.createSecretKey() KeyObject; bare: express 5 with express.json() and the same handlers, nothing else');
@@ -433,14 +468,19 @@ function report(options, samples, blocks, problems, context, servers) {
   }
   if (blocks.length > 0) {
     lines.push('');
-    lines.push('pym / pym with metrics and tracing off, from the ABBA blocks: median of the per-block ratios [min–max]:');
+    lines.push('pym / pym with metrics and tracing off (two apps, one process), from the ABBA blocks: median of the per-block ratios [min–max]:');
     lines.push('');
-    lines.push('| route | req/s | req/CPU-s | pym req/s | pym-off req/s |');
+    lines.push('| route | req/s | req/CPU-s | on req/s | off req/s |');
     lines.push('|---|---:|---:|---:|---:|');
     for (const route of ROUTES) {
       const ofRoute = blocks.filter((block) => block.route === route.id);
       const cells = [shownRatio(ratios[`pym-off ${route.id} reqPerSec`]), shownRatio(ratios[`pym-off ${route.id} reqPerCpuSec`])];
       lines.push(`| ${route.id} | ${cells.join(' | ')} | ${formatNumber(median(ofRoute.map((b) => b.onPerSec)))} | ${formatNumber(median(ofRoute.map((b) => b.offPerSec)))} |`);
+    }
+    if (idle) {
+      const cost = idle.on === undefined || idle.off === undefined ? undefined : idle.on - idle.off;
+      lines.push('');
+      lines.push(`Per process (default metrics' event-loop monitor and GC observer), two idle pym processes over ${idle.seconds} s: on ${formatNumber(idle.on, 1)} ms of CPU per second, off ${formatNumber(idle.off, 1)} ms/s: ${cost === undefined ? 'n/a' : `${formatNumber(cost, 1)} ms/s, ${formatNumber(cost / 10, 2)} % of a core`}.`);
     }
   }
   lines.push('');
@@ -458,7 +498,7 @@ function report(options, samples, blocks, problems, context, servers) {
   }
   for (const route of ROUTES) {
     const ofRoute = blocks.filter((block) => block.route === route.id);
-    if (ofRoute.length > 0) lines.push(`- ABBA blocks ${route.id}, pym / pym-off req/s: ${ofRoute.map((b) => b.reqPerSec?.toFixed(3) ?? 'n/a').join(', ')}`);
+    if (ofRoute.length > 0) lines.push(`- ABBA blocks ${route.id}, on / off req/s: ${ofRoute.map((b) => b.reqPerSec?.toFixed(3) ?? 'n/a').join(', ')}`);
   }
   lines.push('');
   if (problems.length > 0) {
@@ -475,9 +515,8 @@ async function main() {
   const serverVersion = nodeVersion(options.node);
   const context = { startedAt: new Date(), loadAtStart: os.loadavg(), serverVersion, serverMajor: Number(/^v(\d+)/.exec(serverVersion)?.[1]) };
   const token = makeToken();
-  // The rounds' servers; pym-off is started too with --observability, for the ABBA blocks after the rounds.
+  // The rounds' servers; with --observability, the pair server is started after the rounds, for the ABBA blocks.
   const servers = SERVERS.filter((server) => !server.observability).map((server) => ({ ...server }));
-  const started = options.observability ? [...servers, ...SERVERS.filter((server) => server.observability)] : servers;
   const running = new Map();
   const stopAll = () => Promise.all([...running.values()].map(stopServer));
   process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
@@ -485,12 +524,13 @@ async function main() {
     const profileDir = path.join(os.tmpdir(), 'pym-bench-profiles');
     if (options.cpuProf) servers.find((s) => s.id === 'pym').nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     log(`servers on node ${serverVersion} (${options.node}); load generator on node ${process.version}`);
-    for (const server of started) {
+    const start = async (server) => {
       const child = await startServer(server, options.node);
       running.set(server.id, child);
-      await preflight(server, child.url, token);
-      log(`${server.name}: ${child.url} (pid ${child.child.pid}), preflight ok${server.bare ? '' : ' (validation and JWT on)'}`);
-    }
+      for (const url of child.urls) await preflight(server, url, token);
+      log(`${server.name}: ${child.urls.join(' ')} (pid ${child.child.pid}), preflight ok${server.bare ? '' : ' (validation and JWT on)'}`);
+    };
+    for (const server of servers) await start(server);
     const samples = [];
     const problems = [];
     const check = (run, serverId, route, phase) => {
@@ -499,7 +539,7 @@ async function main() {
       }
     };
     const roundsSeconds = servers.length * ROUTES.length * (options.rounds * options.duration + options.warmup);
-    const blocksSeconds = options.observability ? ROUTES.length * (options.observabilityBlocks * 4 * options.observabilitySlice + options.warmup) : 0;
+    const blocksSeconds = options.observability ? ROUTES.length * 4 * (options.observabilityBlocks * options.observabilitySlice + options.warmup) : 0;
     log(`measuring: about ${Math.round(roundsSeconds + blocksSeconds)} s`);
     for (let round = 0; round < options.rounds; round++) {
       // Every other round reverses the server order (who goes first in each pair alternates) and the route order.
@@ -515,8 +555,17 @@ async function main() {
         }
       }
     }
-    const blocks = options.observability ? await measureObservability(options, running, token, check) : [];
-    console.log(report(options, samples, blocks, problems, context, servers));
+    let blocks = [];
+    let idle;
+    if (options.observability) {
+      const pair = SERVERS.find((candidate) => candidate.pair);
+      await start(pair);
+      blocks = await measureObservability(options, running.get(pair.id), token, check);
+      await stopServer(running.get(pair.id));
+      running.delete(pair.id);
+      idle = await measureIdleCost(options, Math.min(10, options.observabilityBlocks * options.observabilitySlice));
+    }
+    console.log(report(options, samples, { blocks, idle }, problems, context, servers));
     process.exitCode = problems.length > 0 ? 1 : 0;
     if (options.cpuProf) log(`pym CPU profile: ${profileDir}/*.cpuprofile (written when its server exits)`);
   } finally {

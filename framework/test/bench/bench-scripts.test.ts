@@ -33,11 +33,14 @@ test('bench/http.js: every server preflighted, ratios paired per round with thei
   expect(targets.filter((line) => line.includes('bare express 5'))).toHaveLength(3);
   expect(targets.filter((line) => line.includes('pym with both off'))).toHaveLength(3);
   for (const line of targets) expect(line).toMatch(/: \d+\.\d\d× \[\d+\.\d\d–\d+\.\d\d\] \(req\/CPU-s /);
-  // The metrics and tracing cost comes from ABBA blocks (2 per route, each ratio listed), not from the rounds.
+  // The metrics and tracing cost comes from ABBA blocks on two apps of one process (2 per route, each ratio listed),
+  // not from the rounds; what they cost a whole process, from two idle processes.
+  expect(stdout).toContain('two apps served by one process on two ports');
   expect(stdout).toContain('2 blocks of four 1-s slices in ABBA order');
   for (const route of ['GET /v1/items/{id}', 'POST /v1/items', 'POST /v1/items-plain']) {
-    expect(stdout).toMatch(new RegExp(`^- ABBA blocks ${route.replace(/[{}]/g, '\\$&')}, pym / pym-off req/s: \\d\\.\\d{3}, \\d\\.\\d{3}$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^- ABBA blocks ${route.replace(/[{}]/g, '\\$&')}, on / off req/s: \\d\\.\\d{3}, \\d\\.\\d{3}$`, 'm'));
   }
+  expect(stdout).toMatch(/^Per process .*two idle pym processes over 2 s: on \d+\.\d ms of CPU per second, off \d+\.\d ms\/s: -?\d+\.\d ms\/s, -?\d+\.\d\d % of a core\.$/m);
 });
 
 test('bench/tasks.js: both sides in every round, ratios paired per round with their range, the targets with pass/miss', async () => {
