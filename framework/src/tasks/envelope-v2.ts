@@ -1,9 +1,9 @@
 // Envelope format 2: HMAC-SHA256 seal, AES-256-GCM encrypted first when asked (encrypt-then-MAC), claims carried.
 // Still opened (jobs queued before an upgrade) and sealed with `async.envelope_format: 2` (a rollout of format 3).
-import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { gcmOpen, gcmSeal } from './aes-gcm';
 import type { EnvelopeKeys } from './envelope-keys';
 import { EnvelopeRejectedError, checkBinding, parseEnvelope, sameString, type OpenOptions, type TaskEnvelope } from './envelope-model';
-import { IV_BYTES, randomIv } from './random-iv';
 
 /** How a format-2 envelope protects its payload. */
 export type SealAlgorithmV2 = 'HS256' | 'A256GCM+HS256';
@@ -28,7 +28,6 @@ export interface SealedEnvelopeV2 {
 const VERSION = 2;
 const PLAIN = 'HS256' satisfies SealAlgorithmV2;
 const ENCRYPTED = 'A256GCM+HS256' satisfies SealAlgorithmV2;
-const TAG_BYTES = 16;
 const SEALED_KEYS = new Set(['v', 'alg', 'payload', 'iv', 'tag', 'seal']);
 const AAD = Buffer.from(`pym task envelope v${VERSION} ${ENCRYPTED}`, 'utf8');
 
@@ -38,16 +37,13 @@ export function sealV2(envelope: TaskEnvelope, keys: EnvelopeKeys, encrypt: bool
   if (!encrypt) {
     return { v: VERSION, alg: PLAIN, payload: json, seal: computeSeal(keys.sealKey, PLAIN, json) };
   }
-  const iv = randomIv();
-  const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, iv);
-  cipher.setAAD(AAD);
-  const ciphertext = Buffer.concat([cipher.update(json, 'utf8'), cipher.final()]);
+  const { ciphertext, iv, tag } = gcmSeal(keys.encryptionKey, AAD, json);
   const sealed = {
     v: VERSION,
     alg: ENCRYPTED,
     payload: ciphertext.toString('base64url'),
     iv: iv.toString('base64url'),
-    tag: cipher.getAuthTag().toString('base64url'),
+    tag: tag.toString('base64url'),
   } as const;
   return { ...sealed, seal: computeSeal(keys.sealKey, ENCRYPTED, sealed.payload, sealed.iv, sealed.tag) };
 }
@@ -89,19 +85,14 @@ function readSealed(data: Record<string, unknown>): SealedEnvelopeV2 {
 }
 
 function decrypt(sealed: SealedEnvelopeV2, key: Buffer): string {
-  const iv = Buffer.from(sealed.iv ?? '', 'base64url');
-  const tag = Buffer.from(sealed.tag ?? '', 'base64url');
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
-    throw new EnvelopeRejectedError('malformed', `the iv must be ${IV_BYTES} bytes and the tag ${TAG_BYTES}`);
-  }
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(Buffer.from(sealed.payload, 'base64url')), decipher.final()]).toString('utf8');
-  } catch (cause) {
-    throw new EnvelopeRejectedError('decrypt-failed', 'the payload does not decrypt with this service\'s key', { cause });
-  }
+  const opened = gcmOpen(key, AAD, {
+    ciphertext: Buffer.from(sealed.payload, 'base64url'),
+    iv: Buffer.from(sealed.iv ?? '', 'base64url'),
+    tag: Buffer.from(sealed.tag ?? '', 'base64url'),
+  });
+  if (opened.ok) return opened.plaintext;
+  if (opened.failure === 'malformed') throw new EnvelopeRejectedError('malformed', opened.message);
+  throw new EnvelopeRejectedError('decrypt-failed', 'the payload does not decrypt with this service\'s key', { cause: opened.cause });
 }
 
 /**

@@ -1,10 +1,10 @@
 // Envelope format 3: one AES-256-GCM seal when encrypted (no separate HMAC), one HMAC-SHA256 when not; the caller's
 // token travels, its claims are read back from it when the envelope is opened.
-import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { claimsOfToken } from '../auth/token-claims';
+import { gcmOpen, gcmSeal } from './aes-gcm';
 import type { EnvelopeKeys } from './envelope-keys';
 import { EnvelopeRejectedError, checkBinding, parseEnvelope, sameString, type OpenOptions, type TaskEnvelope } from './envelope-model';
-import { IV_BYTES, randomIv } from './random-iv';
 
 /** How a format-3 envelope protects its payload: AES-256-GCM (encrypted and authenticated), or HMAC-SHA256 (readable). */
 export type SealAlgorithmV3 = 'A256GCM' | 'HS256';
@@ -38,7 +38,6 @@ export type SealedEnvelopeV3 =
 const VERSION = 3;
 const ENCRYPTED = 'A256GCM' satisfies SealAlgorithmV3;
 const PLAIN = 'HS256' satisfies SealAlgorithmV3;
-const TAG_BYTES = 16;
 /** Additional data of the GCM seal: a format-2 ciphertext (other additional data) cannot pass for a format-3 one. */
 const AAD = Buffer.from(`pym task envelope\n${VERSION}\n${ENCRYPTED}`, 'utf8');
 const HMAC_HEADER = `pym task envelope\n${VERSION}\n${PLAIN}\n`;
@@ -49,18 +48,13 @@ const PLAIN_KEYS = new Set(['v', 'alg', 'payload', 'seal']);
 export function sealV3(envelope: TaskEnvelope, keys: EnvelopeKeys, encrypt: boolean): SealedEnvelopeV3 {
   const json = JSON.stringify(withoutTokenClaims(envelope));
   if (!encrypt) return { v: VERSION, alg: PLAIN, payload: json, seal: hmac(keys.sealKey, json) };
-  const iv = randomIv();
-  const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, iv);
-  cipher.setAAD(AAD);
-  const head = cipher.update(json, 'utf8');
-  const tail = cipher.final(); // empty: GCM is a stream mode
-  const ciphertext = tail.length === 0 ? head : Buffer.concat([head, tail]);
+  const { ciphertext, iv, tag } = gcmSeal(keys.encryptionKey, AAD, json);
   return {
     v: VERSION,
     alg: ENCRYPTED,
     payload: ciphertext.toString('base64url'),
     iv: iv.toString('base64url'),
-    tag: cipher.getAuthTag().toString('base64url'),
+    tag: tag.toString('base64url'),
   };
 }
 
@@ -96,21 +90,14 @@ function decrypt(data: Record<string, unknown>, key: Buffer): string {
   if (typeof payload !== 'string' || typeof iv !== 'string' || typeof tag !== 'string') {
     throw new EnvelopeRejectedError('malformed', `${ENCRYPTED} needs a payload, an iv and a tag (strings)`);
   }
-  const ivBytes = Buffer.from(iv, 'base64url');
-  const tagBytes = Buffer.from(tag, 'base64url');
-  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) {
-    throw new EnvelopeRejectedError('malformed', `the iv must be ${IV_BYTES} bytes and the tag ${TAG_BYTES}`);
-  }
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(tagBytes);
-    const head = decipher.update(Buffer.from(payload, 'base64url'));
-    const tail = decipher.final(); // throws when the tag does not authenticate
-    return (tail.length === 0 ? head : Buffer.concat([head, tail])).toString('utf8');
-  } catch (cause) {
-    throw new EnvelopeRejectedError('bad-seal', 'the envelope does not authenticate: altered, or sealed with another key', { cause });
-  }
+  const opened = gcmOpen(key, AAD, {
+    ciphertext: Buffer.from(payload, 'base64url'),
+    iv: Buffer.from(iv, 'base64url'),
+    tag: Buffer.from(tag, 'base64url'),
+  });
+  if (opened.ok) return opened.plaintext;
+  if (opened.failure === 'malformed') throw new EnvelopeRejectedError('malformed', opened.message);
+  throw new EnvelopeRejectedError('bad-seal', 'the envelope does not authenticate: altered, or sealed with another key', { cause: opened.cause });
 }
 
 function verified(data: Record<string, unknown>, key: Buffer): string {
