@@ -7,14 +7,27 @@ import { TRACER_NAME } from './pym-tracer';
 import { contextFromTraceparent, spanContextFromTraceparent } from './traceparent';
 
 /**
+ * Where every copy of OpenTelemetry's API (major version 1) in the process keeps what was registered (tracer provider,
+ * propagator, context manager): the API's own cross-copy contract, not a public export. Nothing under `trace` and
+ * `propagation` means no SDK, known without the API's calls; `no-sdk.test.ts` registers an SDK after an app is built
+ * and fails if this key stops seeing it.
+ */
+const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+
+/**
  * True while no OpenTelemetry SDK is registered: the global tracer provider is the API's proxy with nothing behind it
- * (every span it starts is a no-op), and the propagator is the no-op one. Checked on every request: an SDK may
- * register after the app is built.
+ * (every span it starts is a no-op), and the propagator is the no-op one. Checked on every request (an SDK may
+ * register after the app is built), so the common case (nothing registered at all) is one property read.
  */
 function noSdk(): boolean {
+  const registered = (globalThis as { [OTEL_API_GLOBAL]?: { trace?: unknown; propagation?: unknown } })[OTEL_API_GLOBAL];
+  if (registered?.trace === undefined && registered?.propagation === undefined) return true;
   const provider = trace.getTracerProvider();
   return provider instanceof ProxyTracerProvider && provider.getDelegateTracer(TRACER_NAME) === undefined && propagation.fields().length === 0;
 }
+
+/** The span of a request without a traceparent when no SDK is registered: no trace, nothing recorded, so one for all. */
+const NO_TRACE_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * Starts a span per request (HTTP server semantic conventions: `GET /v1/books/{id}`, `http.route`, status; 5xx set
@@ -31,7 +44,7 @@ export function traceRequest(tracer: Tracer): RequestHandler {
       // caller's traceparent (its ids go on log lines), else none; it records nothing, so nothing to do at the end.
       // Not made the active OpenTelemetry context: without an SDK the API's context manager is the no-op one (a
       // context manager registered on its own, with no tracer provider nor propagator, would not see this span).
-      if (pym) pym.span = trace.wrapSpanContext(spanContextFromTraceparent(pym.traceparent) ?? INVALID_SPAN_CONTEXT);
+      if (pym) pym.span = pym.traceparent === undefined ? NO_TRACE_SPAN : trace.wrapSpanContext(spanContextFromTraceparent(pym.traceparent) ?? INVALID_SPAN_CONTEXT);
       return next();
     }
     const active = context.active();
