@@ -6,6 +6,7 @@
 //   node bench/http.js --node /path/to/node  # the servers on another Node (the reference is Node 24)
 //   node bench/http.js --quick --cpu-prof    # also write a CPU profile of the pym server
 //   node bench/http.js --observability       # then what metrics and tracing cost (ABBA blocks, one process)
+//   node bench/http.js --observability --observability-control 4   # and what the same blocks make of a known 4 µs
 //
 // Each server runs in its own child process (one Node process, one JS thread), on the Node of --node (default: the
 // one running this script); autocannon loads it from this process. Every round measures each route on every server
@@ -56,6 +57,8 @@ const SERVERS = [
   // --observability only, in its phase after the rounds: one process serving pym as configured by default (metrics
   // on, tracing API on, no OpenTelemetry SDK) on one port and with both off on another.
   { id: 'pym-pair', name: 'pym with metrics and tracing on | off (two apps, one process)', short: 'pym on | off', script: 'pym.js', args: ['--observability-pair'], observability: true, pair: true },
+  // --observability-control US only, after the pair: both apps off, the first spinning US µs of CPU per request.
+  { id: 'pym-control', name: 'pym control: both off, the first spinning a known cost (two apps, one process)', short: 'pym control', script: 'pym.js', args: ['--control-pair'], observability: true, pair: true },
   { id: 'bare', name: 'bare express 5 (same routes and handlers; no validation, no JWT)', short: 'bare express 5', script: 'express.js', args: ['bare'], bare: true },
 ];
 
@@ -78,6 +81,7 @@ const ROUTES = [
 
 const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S] [--connections N] [--node PATH] [--quick]
                          [--cpu-prof] [--observability] [--observability-blocks N] [--observability-slice S]
+                         [--observability-control US]
   --duration S     seconds measured per server and route in each round (default 5)
   --rounds N       rounds; each ratio is the median of its per-round ratios, with their range (default 5)
   --warmup S       seconds of discarded load before each server's first measurement of a route (default 3)
@@ -89,17 +93,21 @@ const USAGE = `usage: node bench/http.js [--duration S] [--rounds N] [--warmup S
   --observability  then measure what metrics and tracing cost (target: within 5 %): pym with both on and off as two
                    apps of one process, per route blocks of four slices in ABBA order (on, off, off, on; BAAB
                    every other block), a ratio per block, the median of the blocks; and two idle processes
-  --observability-blocks N  ABBA blocks per route (default 12)
-  --observability-slice S   seconds per slice of a block (default 2)`;
+  --observability-blocks N  ABBA blocks per route (default 20)
+  --observability-slice S   seconds per slice of a block (default 2)
+  --observability-control US  then the same blocks on a control pair: both apps with metrics and tracing off, the
+                   first spinning US µs of CPU per request (a known cost: how close the blocks come to it; 0 for an
+                   A/A control: how far from 1.00× they land with no difference at all); implies --observability`;
 
 function parseArgs(argv) {
   const options = {
     ...{ duration: 5, rounds: 5, warmup: 3, connections: 50, node: process.execPath, quick: false, cpuProf: false },
-    ...{ observability: false, observabilityBlocks: 12, observabilitySlice: 2 },
+    ...{ observability: false, observabilityBlocks: 20, observabilitySlice: 2 },
   };
   const numeric = {
     ...{ '--duration': 'duration', '--rounds': 'rounds', '--warmup': 'warmup', '--connections': 'connections' },
     ...{ '--observability-blocks': 'observabilityBlocks', '--observability-slice': 'observabilitySlice' },
+    ...{ '--observability-control': 'observabilityControl' },
   };
   const given = {};
   for (let index = 0; index < argv.length; index++) {
@@ -118,7 +126,7 @@ function parseArgs(argv) {
       options.node = argv[++index];
     } else if (numeric[arg]) {
       const value = Number(argv[++index]);
-      const min = arg === '--warmup' ? 0 : 1;
+      const min = arg === '--warmup' || arg === '--observability-control' ? 0 : 1;
       if (!Number.isInteger(value) || value < min) fail(`${arg} needs an integer >= ${min}\n${USAGE}`);
       given[numeric[arg]] = value;
     } else {
@@ -126,7 +134,9 @@ function parseArgs(argv) {
     }
   }
   if (options.quick) Object.assign(options, { duration: 2, rounds: 1, warmup: 1, observabilityBlocks: 2, observabilitySlice: 1 });
-  return Object.assign(options, given);
+  Object.assign(options, given);
+  if (options.observabilityControl !== undefined) options.observability = true;
+  return options;
 }
 
 function fail(message) {
@@ -287,8 +297,8 @@ async function load(running, route, token, seconds, connections) {
  * process (only one app is loaded at a time). Before a route's blocks, one ABBA block of --warmup-second slices is
  * discarded. `check` records unexpected responses.
  */
-async function measureObservability(options, pairServer, token, check) {
-  const sides = pairServer.urls.map((url, index) => ({ id: ['pym-on', 'pym-off'][index], target: { child: pairServer.child, url } }));
+async function measureObservability(options, pairServer, token, check, { ids = ['pym-on', 'pym-off'], label = 'observability' } = {}) {
+  const sides = pairServer.urls.map((url, index) => ({ id: ids[index], target: { child: pairServer.child, url } }));
   const blocks = [];
   for (const route of ROUTES) {
     if (options.warmup > 0) {
@@ -313,7 +323,7 @@ async function measureObservability(options, pairServer, token, check) {
         offPerSec: off.requests / (2 * options.observabilitySlice),
       };
       blocks.push(sample);
-      log(`observability ${route.id.padEnd(20)} block ${block + 1}/${options.observabilityBlocks}: on ${formatNumber(sample.onPerSec)} req/s, off ${formatNumber(sample.offPerSec)} req/s, ratio ${sample.reqPerSec?.toFixed(3)}`);
+      log(`${label} ${route.id.padEnd(20)} block ${block + 1}/${options.observabilityBlocks}: ${sides[0].id} ${formatNumber(sample.onPerSec)} req/s, ${sides[1].id} ${formatNumber(sample.offPerSec)} req/s, ratio ${sample.reqPerSec?.toFixed(3)}`);
     }
   }
   return blocks;
@@ -339,6 +349,30 @@ async function measureIdleCost(options, seconds) {
   } finally {
     await Promise.all(started.map(stopServer));
   }
+}
+
+/**
+ * The control's table (--observability-control US): per route, the median of its blocks' ratios (the app spinning US
+ * µs of CPU per request over the one that does not) beside the ratio that cost alone would give, T / (T + US) with T
+ * the off app's µs per request (1e6 / its median req/s: the server is one saturated thread). Their gap is what the
+ * blocks get wrong on this machine in this run; with US 0, an A/A control, the expected ratio is 1.00×.
+ */
+function controlLines(spinMicroseconds, controlBlocks) {
+  const lines = [
+    `Control (the same blocks on two apps with metrics and tracing off, the first spinning ${spinMicroseconds} µs of CPU per request before pym): median of the per-block ratios [min–max], and the ratio that cost alone would give:`,
+    '',
+    '| route | spin / off req/s | expected | off req/s |',
+    '|---|---:|---:|---:|',
+  ];
+  for (const route of ROUTES) {
+    const ofRoute = controlBlocks.filter((block) => block.route === route.id);
+    const offPerSec = median(ofRoute.map((block) => block.offPerSec));
+    const microsPerRequest = 1e6 / offPerSec;
+    const expected = microsPerRequest / (microsPerRequest + spinMicroseconds);
+    const shown = shownRatio(summarize(ofRoute.map((block) => block.reqPerSec).filter((ratio) => ratio !== undefined)));
+    lines.push(`| ${route.id} | ${shown} | ${expected.toFixed(3)}× | ${formatNumber(offPerSec)} |`);
+  }
+  return lines;
 }
 
 function median(values) {
@@ -428,7 +462,7 @@ function targetLines(ratios, servers, context) {
   return lines;
 }
 
-function report(options, samples, { blocks, idle }, problems, context, servers) {
+function report(options, samples, { blocks, controlBlocks, idle }, problems, context, servers) {
   const lines = [];
   const cpus = os.cpus();
   const loads = (values) => values.map((l) => l.toFixed(2)).join(' ');
@@ -482,6 +516,7 @@ function report(options, samples, { blocks, idle }, problems, context, servers) 
       lines.push('');
       lines.push(`Per process (default metrics' event-loop monitor and GC observer), two idle pym processes over ${idle.seconds} s: on ${formatNumber(idle.on, 1)} ms of CPU per second, off ${formatNumber(idle.off, 1)} ms/s: ${cost === undefined ? 'n/a' : `${formatNumber(cost, 1)} ms/s, ${formatNumber(cost / 10, 2)} % of a core`}.`);
     }
+    if (controlBlocks.length > 0) lines.push('', ...controlLines(options.observabilityControl, controlBlocks));
   }
   lines.push('');
   lines.push(`Targets (Node ${REFERENCE_NODE_MAJOR}, medians of paired ratios of req/s: per round, and per ABBA block for metrics and tracing):`);
@@ -499,6 +534,10 @@ function report(options, samples, { blocks, idle }, problems, context, servers) 
   for (const route of ROUTES) {
     const ofRoute = blocks.filter((block) => block.route === route.id);
     if (ofRoute.length > 0) lines.push(`- ABBA blocks ${route.id}, on / off req/s: ${ofRoute.map((b) => b.reqPerSec?.toFixed(3) ?? 'n/a').join(', ')}`);
+  }
+  for (const route of ROUTES) {
+    const ofRoute = controlBlocks.filter((block) => block.route === route.id);
+    if (ofRoute.length > 0) lines.push(`- control blocks ${route.id}, spin / off req/s: ${ofRoute.map((b) => b.reqPerSec?.toFixed(3) ?? 'n/a').join(', ')}`);
   }
   lines.push('');
   if (problems.length > 0) {
@@ -539,7 +578,8 @@ async function main() {
       }
     };
     const roundsSeconds = servers.length * ROUTES.length * (options.rounds * options.duration + options.warmup);
-    const blocksSeconds = options.observability ? ROUTES.length * 4 * (options.observabilityBlocks * options.observabilitySlice + options.warmup) : 0;
+    const pairs = options.observabilityControl === undefined ? 1 : 2;
+    const blocksSeconds = options.observability ? pairs * ROUTES.length * 4 * (options.observabilityBlocks * options.observabilitySlice + options.warmup) : 0;
     log(`measuring: about ${Math.round(roundsSeconds + blocksSeconds)} s`);
     for (let round = 0; round < options.rounds; round++) {
       // Every other round reverses the server order (who goes first in each pair alternates) and the route order.
@@ -556,16 +596,25 @@ async function main() {
       }
     }
     let blocks = [];
+    let controlBlocks = [];
     let idle;
-    if (options.observability) {
-      const pair = SERVERS.find((candidate) => candidate.pair);
+    const measurePair = async (pair, measureOptions) => {
       await start(pair);
-      blocks = await measureObservability(options, running.get(pair.id), token, check);
+      const measured = await measureObservability(options, running.get(pair.id), token, check, measureOptions);
       await stopServer(running.get(pair.id));
       running.delete(pair.id);
+      return measured;
+    };
+    if (options.observability) {
+      blocks = await measurePair(SERVERS.find((candidate) => candidate.id === 'pym-pair'));
+      if (options.observabilityControl !== undefined) {
+        const control = SERVERS.find((candidate) => candidate.id === 'pym-control');
+        const spin = { ...control, args: [...control.args, String(options.observabilityControl)] };
+        controlBlocks = await measurePair(spin, { ids: ['pym-spin', 'pym-off'], label: 'control' });
+      }
       idle = await measureIdleCost(options, Math.min(10, options.observabilityBlocks * options.observabilitySlice));
     }
-    console.log(report(options, samples, { blocks, idle }, problems, context, servers));
+    console.log(report(options, samples, { blocks, controlBlocks, idle }, problems, context, servers));
     process.exitCode = problems.length > 0 ? 1 : 0;
     if (options.cpuProf) log(`pym CPU profile: ${profileDir}/*.cpuprofile (written when its server exits)`);
   } finally {

@@ -20,7 +20,8 @@ const targetLines = (report: string) => report.split('\n').filter((line) => /^- 
 jest.setTimeout(240_000);
 
 test('bench/http.js: every server preflighted, ratios paired per round with their range, the targets with pass/miss', async () => {
-  const args = ['--duration', '1', '--rounds', '2', '--warmup', '0', '--connections', '4', '--observability', '--observability-blocks', '2', '--observability-slice', '1'];
+  const args = ['--duration', '1', '--rounds', '2', '--warmup', '0', '--connections', '4', '--observability-blocks', '2', '--observability-slice', '1'];
+  args.push('--observability-control', '3'); // implies --observability
   const { code, stdout, stderr } = await runBench('http.js', args);
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
   expect(stdout).toContain(`servers on node ${process.version} (${process.execPath}); load generator (autocannon) on node ${process.version}`);
@@ -39,6 +40,13 @@ test('bench/http.js: every server preflighted, ratios paired per round with thei
   expect(stdout).toContain('2 blocks of four 1-s slices in ABBA order');
   for (const route of ['GET /v1/items/{id}', 'POST /v1/items', 'POST /v1/items-plain']) {
     expect(stdout).toMatch(new RegExp(`^- ABBA blocks ${route.replace(/[{}]/g, '\\$&')}, on / off req/s: \\d\\.\\d{3}, \\d\\.\\d{3}$`, 'm'));
+  }
+  // The control: the same blocks on two apps with both off, one spinning a known 3 µs, beside the ratio it alone gives.
+  expect(stdout).toContain('the first spinning 3 µs of CPU per request before pym');
+  for (const route of ['GET /v1/items/{id}', 'POST /v1/items', 'POST /v1/items-plain']) {
+    const escaped = route.replace(/[{}]/g, '\\$&');
+    expect(stdout).toMatch(new RegExp(`^\\| ${escaped} \\| \\d+\\.\\d\\d× \\[\\d+\\.\\d\\d–\\d+\\.\\d\\d\\] \\| 0\\.9\\d\\d× \\| [\\d,]+ \\|$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^- control blocks ${escaped}, spin / off req/s: \\d\\.\\d{3}, \\d\\.\\d{3}$`, 'm'));
   }
   expect(stdout).toMatch(/^Per process .*two idle pym processes over 2 s: on \d+\.\d ms of CPU per second, off \d+\.\d ms\/s: -?\d+\.\d ms\/s, -?\d+\.\d\d % of a core\.$/m);
 });
