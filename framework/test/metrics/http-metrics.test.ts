@@ -38,6 +38,21 @@ test('every request is observed under its operationId, method and status; a path
   expect(series(after, 'nodejs_eventloop_lag_seconds')).toHaveLength(1);
 });
 
+test('more requests between two scrapes than pym observes in one batch: every one is counted, none twice', async () => {
+  // pym records requests in a buffer and observes them in prom-client in batches of 256, and at every scrape.
+  const app = await testApp();
+  const before = await scrape(`${app.url}/metrics`);
+  for (let index = 0; index < 300; index++) expect((await fetch(`${app.url}/v1/items/${(index % 9) + 1}`)).status).toBe(200);
+  const after = await scrape(`${app.url}/metrics`);
+  const delta = (name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
+  expect(delta('http_request_duration_seconds_count', { operation: 'getItem' })).toBe(300);
+  expect(delta('http_request_duration_seconds_bucket', { operation: 'getItem', le: '+Inf' })).toBe(300);
+  expect(delta('http_request_duration_seconds_sum', { operation: 'getItem' })).toBeGreaterThan(0);
+  // A scrape right after the next request counts it: the scrape observes what the buffer holds.
+  await fetch(`${app.url}/v1/items/1`);
+  expect(total(await scrape(`${app.url}/metrics`), 'http_request_duration_seconds_count', { operation: 'getItem' }) - total(after, 'http_request_duration_seconds_count', { operation: 'getItem' })).toBe(1);
+});
+
 test('two apps in one process keep their own registries: one app’s requests never show in the other’s scrape', async () => {
   const [first, second] = [await testApp(), await testApp()];
   for (let index = 0; index < 4; index++) await fetch(`${first.url}/v1/items/${index + 1}`);
